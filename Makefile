@@ -1,0 +1,60 @@
+# formlang — developer tasks. Every target that needs Python installs .venv first (once).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LIBRARY := library/
+
+.PHONY: all install test demo bench lint clean distclean
+
+all: test
+
+install: $(STAMP)
+
+# Re-installs only when pyproject.toml changes (or the venv is new).
+$(STAMP): pyproject.toml
+	@if [ ! -x "$(PY)" ]; then echo "==> creating $(VENV) with python3"; python3 -m venv "$(VENV)"; fi
+	@echo "==> installing formlang (editable) with dev extras into $(VENV)"
+	$(PY) -m pip install --disable-pip-version-check -e '.[dev]'
+	@touch "$@"
+
+lint: install
+	$(BIN)/ruff check formlang tests benchmarks
+	$(BIN)/mypy
+
+test: install
+	$(BIN)/ruff check formlang tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/pytest -q
+	$(BIN)/formlang check $(LIBRARY)
+	$(BIN)/formlang fmt --check $(LIBRARY)
+
+demo: install
+	@echo "==> formlang check $(LIBRARY)   (parse, resolve and type-check every .form file in the library)"
+	$(BIN)/formlang check $(LIBRARY)
+	@echo "==> formlang fmt --check $(LIBRARY)   (are all library files formatted canonically?)"
+	$(BIN)/formlang fmt --check $(LIBRARY)
+	@echo "==> demo done: the library checks cleanly and is formatted."
+
+bench: install
+	@found=0; \
+	for script in benchmarks/*.py; do \
+	  [ -e "$$script" ] || continue; \
+	  found=1; \
+	  echo "==> $(PY) $$script"; \
+	  $(PY) "$$script"; \
+	done; \
+	if [ "$$found" = 0 ]; then echo "no benchmarks/*.py scripts yet"; fi
+
+clean:
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis benchmarks/out
+	rm -rf ./*.egg-info
+	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,1 @@
+"""formlang: a declarative language for administrative forms."""
