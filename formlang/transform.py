@@ -263,8 +263,16 @@ class ToSyntax(Transformer[LarkToken, Any]):
         type_ref = children[1]
         rest = list(children[2:])
         label = rest.pop(0) if rest and isinstance(rest[0], s.Text) else None
+        # Options first, then code blocks: the formatter prints them so, and
+        # where the author put the block among the options means nothing.
+        options = [p for p in rest if isinstance(p, s.Option)]
+        blocks = [p for p in rest if not isinstance(p, s.Option)]
         return s.Field(
-            span=self._span(meta), name=name, type=type_ref, label=label, parts=tuple(rest)
+            span=self._span(meta),
+            name=name,
+            type=type_ref,
+            label=label,
+            parts=tuple(options + blocks),
         )
 
     def computed(self, meta: Meta, children: list[Any]) -> s.Computed:

@@ -1,0 +1,351 @@
+"""The resolved form: frozen dataclasses that every target consumes.
+
+Produced by `formlang.resolve` from the syntax tree after names, imports,
+code lists and types are resolved; read by the checks, the JSON Schema
+compiler, the validator and the renderers. Nothing here knows the syntax
+tree or Lark. Spans are kept for diagnostics and excluded from equality.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Union
+
+from formlang.source import Span
+from formlang.types import FieldKind, Type
+
+Path = tuple[str, ...]  # a data path: names of groups, repeats and the field
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Text:
+    """A user-facing string in every declared language: (("de", "…"), ("en", "…"))."""
+
+    translations: tuple[tuple[str, str], ...]
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`, else in the default (first) language."""
+        for tag, value in self.translations:
+            if tag == lang:
+                return value
+        return self.translations[0][1] if self.translations else ""
+
+    @property
+    def default(self) -> str:
+        return self.translations[0][1] if self.translations else ""
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(tag for tag, _ in self.translations)
+
+
+# ---- expressions ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    years: int = 0
+    months: int = 0
+    days: int = 0
+
+
+Value = Union[str, int, Decimal, bool, dt.date, dt.time, dt.datetime, Duration, None]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Literal:
+    value: Value | tuple[Value, ...]
+    type: Type
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Ref:
+    """A reference to a field or computed value.
+
+    `path` is the target's full data path. Inside a repeat, the first
+    `bound` repeats along the path are the current row; a ref that crosses
+    further repeats yields a list (one item per row).
+    """
+
+    path: Path
+    repeats: Path  # the data paths of the repeats along `path`, outermost first
+    bound: int
+    type: Type
+    span: Span = field(compare=False, repr=False)
+
+    @property
+    def is_list(self) -> bool:
+        return self.bound < len(self.repeats)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Call:
+    func: str
+    args: tuple[Expr, ...]
+    type: Type
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unary:
+    op: str  # "not" | "-"
+    operand: Expr
+    type: Type
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Binary:
+    op: str  # or and == != < <= > >= in "not in" + - * /
+    left: Expr
+    right: Expr
+    type: Type
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ListValue:
+    items: tuple[Expr, ...]
+    type: Type
+    span: Span = field(compare=False, repr=False)
+
+
+Expr = Union[Literal, Ref, Call, Unary, Binary, ListValue]
+
+
+# ---- code lists -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Code:
+    value: str
+    label: Text
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CodeList:
+    key: str  # unique in a form: the file or declaration it comes from
+    name: str
+    label: Text | None
+    codes: tuple[Code, ...]
+    uri: str | None = None
+    version: str | None = None
+    source: str | None = None
+    span: Span | None = field(default=None, compare=False, repr=False)
+
+    def code(self, value: str) -> Code | None:
+        for code in self.codes:
+            if code.value == value:
+                return code
+        return None
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(c.value for c in self.codes)
+
+
+# ---- elements -----------------------------------------------------------------------
+
+
+class InfoKind(enum.Enum):
+    PARAGRAPH = "paragraph"
+    HEADING = "heading"
+    NOTE = "note"
+    WARNING = "warning"
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Constraints:
+    min: Expr | None = None
+    max: Expr | None = None
+    step: Expr | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    pattern_message: Text | None = None
+    min_selected: int | None = None
+    max_selected: int | None = None
+    max_size: int | None = None  # bytes
+    accept: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Field:
+    name: str
+    path: Path
+    kind: FieldKind
+    type: Type
+    label: Text
+    hint: Text | None = None
+    optional: bool = False
+    required_when: Expr | None = None
+    when: Expr | None = None
+    default: Expr | None = None
+    readonly: bool = False
+    autocomplete: str | None = None
+    constraints: Constraints = Constraints()
+    codelist: CodeList | None = None
+    meta: tuple[tuple[str, str], ...] = ()
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Computed:
+    name: str
+    path: Path
+    kind: FieldKind
+    type: Type
+    label: Text | None
+    expr: Expr
+    hint: Text | None = None
+    when: Expr | None = None
+    meta: tuple[tuple[str, str], ...] = ()
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Info:
+    kind: InfoKind
+    text: Text
+    when: Expr | None = None
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Group:
+    name: str
+    path: Path
+    label: Text | None
+    children: tuple[Element, ...]
+    hint: Text | None = None
+    when: Expr | None = None
+    module: str | None = None  # "file.form#group" when instantiated from a module
+    meta: tuple[tuple[str, str], ...] = ()
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Repeat:
+    name: str
+    path: Path
+    label: Text | None
+    children: tuple[Element, ...]
+    min: int = 0
+    max: int | None = None
+    item_label: Text | None = None
+    hint: Text | None = None
+    when: Expr | None = None
+    module: str | None = None
+    meta: tuple[tuple[str, str], ...] = ()
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Alternative:
+    """Exactly one of several groups (FIM's Auswahlgruppe)."""
+
+    name: str
+    path: Path
+    label: Text | None
+    branches: tuple[Group, ...]
+    hint: Text | None = None
+    when: Expr | None = None
+    optional: bool = False
+    meta: tuple[tuple[str, str], ...] = ()
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Page:
+    name: str
+    label: Text | None
+    children: tuple[Element, ...]
+    when: Expr | None = None
+    span: Span = field(compare=False, repr=False)
+
+
+Element = Union[Field, Computed, Info, Group, Repeat, Alternative, Page]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rule:
+    expr: Expr
+    target: Path | None
+    message: Text | None
+    severity: Severity = Severity.ERROR
+    when: Expr | None = None
+    scope: Path = ()  # the repeat whose rows the rule runs in, if any
+    span: Span = field(compare=False, repr=False)
+
+
+# ---- scenario tests -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Expectation:
+    kind: str  # "valid" | "invalid" | "expr"
+    expr: Expr | None = None
+    span: Span = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
+    name: str
+    given: dict[str, object]
+    today: dt.date | None
+    expectations: tuple[Expectation, ...]
+    span: Span = field(compare=False, repr=False)
+
+
+# ---- the form --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Form:
+    id: str
+    kind: str  # "form" | "module"
+    version: str | None
+    title: Text | None
+    description: Text | None
+    authority: Text | None
+    legal: Text | None
+    languages: tuple[str, ...]
+    children: tuple[Element, ...]
+    rules: tuple[Rule, ...]
+    tests: tuple[Scenario, ...]
+    codelists: tuple[CodeList, ...]
+    path: str
+    span: Span = field(compare=False, repr=False)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+
+def walk(elements: tuple[Element, ...]) -> list[Element]:
+    """Every element below `elements`, depth first, in document order."""
+    out: list[Element] = []
+    stack = list(reversed(elements))
+    while stack:
+        element = stack.pop()
+        out.append(element)
+        stack.extend(reversed(children(element)))
+    return out
+
+
+def children(element: Element) -> tuple[Element, ...]:
+    if isinstance(element, Group | Repeat | Page):
+        return element.children
+    if isinstance(element, Alternative):
+        return element.branches
+    return ()
