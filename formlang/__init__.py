@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["FormError", "load", "parse", "check_paths", "__version__"]
+__all__ = ["FormError", "__version__", "check_paths", "load", "parse"]
 
 if TYPE_CHECKING:
     from formlang.api import FormError, check_paths, load, parse

@@ -50,8 +50,9 @@ def load(path: str | os.PathLike[str], *, library: Iterable[str | Path] | None =
     return _result(form, compiler.diags.items)
 
 
-def parse(text: str, path: str = "<string>", *,
-          library: Iterable[str | Path] | None = None) -> ir.Form:
+def parse(
+    text: str, path: str = "<string>", *, library: Iterable[str | Path] | None = None
+) -> ir.Form:
     """The checked form in `text` (imports resolve relative to `path`)."""
     from formlang.resolve import Compiler
 

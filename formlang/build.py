@@ -54,8 +54,12 @@ class Builder:
         if isinstance(node, s.Field):
             return FieldBuilder(self, decl, node).build()
         handler = {
-            s.Computed: self.computed, s.Group: self.group, s.Repeat: self.repeat,
-            s.Alternative: self.alternative, s.Page: self.page, s.Info: self.info,
+            s.Computed: self.computed,
+            s.Group: self.group,
+            s.Repeat: self.repeat,
+            s.Alternative: self.alternative,
+            s.Page: self.page,
+            s.Info: self.info,
         }[type(node)]
         result: ir.Element = handler(decl, node)
         return result
@@ -70,14 +74,17 @@ class Builder:
     def label(self, node: s.Text | None, decl: Decl, what: str, name: s.Token) -> ir.Text:
         if node is None:
             decl.diags.error(
-                "FL209", f"{what} has no label", name.span,
+                "FL209",
+                f"{what} has no label",
+                name.span,
                 hint=f'add the label after the name, such as: {name.raw} "…"',
             )
             return ir.Text(translations=((decl.scope.context.languages[0], name.raw),))
         return make_text(node, decl.scope.context.languages, decl.diags, f"the label of {what}")
 
-    def when(self, option: s.Option | None, decl: Decl, scope: Scope | None = None
-             ) -> ir.Expr | None:
+    def when(
+        self, option: s.Option | None, decl: Decl, scope: Scope | None = None
+    ) -> ir.Expr | None:
         if option is None:
             return None
         arg = option.args[0]
@@ -114,8 +121,10 @@ class Builder:
         declared = symbol.type
         if expr.type.kind is Kind.LIST:
             decl.diags.error(
-                "FL306", f"{what} has one value per row here; say how to combine them",
-                node.expr.span, hint="use sum(), count(), min(), max(), any() or all()",
+                "FL306",
+                f"{what} has one value per row here; say how to combine them",
+                node.expr.span,
+                hint="use sum(), count(), min(), max(), any() or all()",
             )
         elif declared.kind is not Kind.ANY and not assignable(expr.type, declared):
             decl.diags.error(
@@ -126,10 +135,16 @@ class Builder:
                 hint="round(x) gives a whole number" if expr.type.kind is Kind.DECIMAL else None,
             )
         return ir.Computed(
-            name=node.name.raw, path=symbol.path, kind=symbol.field_kind or _fallback_kind(),
-            type=declared, label=self.text(node.label, decl, f"the label of {what}"),
-            expr=expr, hint=self.hint(opts, decl, what), when=self.when(opts.get("when"), decl),
-            meta=self.meta(node.options), span=node.span,
+            name=node.name.raw,
+            path=symbol.path,
+            kind=symbol.field_kind or _fallback_kind(),
+            type=declared,
+            label=self.text(node.label, decl, f"the label of {what}"),
+            expr=expr,
+            hint=self.hint(opts, decl, what),
+            when=self.when(opts.get("when"), decl),
+            meta=self.meta(node.options),
+            span=node.span,
         )
 
     def group(self, decl: Decl, node: s.Group) -> ir.Group:
@@ -139,14 +154,20 @@ class Builder:
         opts = opt.by_keyword(node.options, "group", decl.diags, "a group")
         label, hint = self._container_texts(decl, node, opts, what)
         return ir.Group(
-            name=node.name.raw, path=symbol.path, label=label,
-            children=self.elements(decl.children), hint=hint,
-            when=self.when(opts.get("when"), decl), module=decl.module,
-            meta=self.meta(node.options), span=node.span,
+            name=node.name.raw,
+            path=symbol.path,
+            label=label,
+            children=self.elements(decl.children),
+            hint=hint,
+            when=self.when(opts.get("when"), decl),
+            module=decl.module,
+            meta=self.meta(node.options),
+            span=node.span,
         )
 
-    def _container_texts(self, decl: Decl, node: s.Group | s.Repeat, opts: dict[str, s.Option],
-                         what: str) -> tuple[ir.Text | None, ir.Text | None]:
+    def _container_texts(
+        self, decl: Decl, node: s.Group | s.Repeat, opts: dict[str, s.Option], what: str
+    ) -> tuple[ir.Text | None, ir.Text | None]:
         label = self.text(node.label, decl, f"the label of {what}")
         hint = self.hint(opts, decl, what)
         definition = decl.definition
@@ -155,12 +176,15 @@ class Builder:
             if label is None:
                 label = self.text(definition.label, quiet, "")
             if hint is None:
-                hint = self.hint(opt.by_keyword(definition.options, "group", quiet.diags, ""),
-                                 quiet, "")
+                hint = self.hint(
+                    opt.by_keyword(definition.options, "group", quiet.diags, ""), quiet, ""
+                )
             for option in definition.options:
                 if option.keyword == "when":
                     decl.diags.error(
-                        "FL202", "a module's group cannot have `when`", option.keyword_span,
+                        "FL202",
+                        "a module's group cannot have `when`",
+                        option.keyword_span,
                         hint="put the condition where the group is used",
                     )
         return label, hint
@@ -182,10 +206,18 @@ class Builder:
             assert isinstance(item.args[0], s.Text)
             item_label = self.text(item.args[0], decl, f"the row label of {what}")
         return ir.Repeat(
-            name=node.name.raw, path=symbol.path, label=label,
-            children=self.elements(decl.children), min=low or 0, max=high,
-            item_label=item_label, hint=hint, when=self.when(opts.get("when"), decl),
-            module=decl.module, meta=self.meta(node.options), span=node.span,
+            name=node.name.raw,
+            path=symbol.path,
+            label=label,
+            children=self.elements(decl.children),
+            min=low or 0,
+            max=high,
+            item_label=item_label,
+            hint=hint,
+            when=self.when(opts.get("when"), decl),
+            module=decl.module,
+            meta=self.meta(node.options),
+            span=node.span,
         )
 
     def alternative(self, decl: Decl, node: s.Alternative) -> ir.Alternative:
@@ -201,18 +233,25 @@ class Builder:
                 self.label(None, child, f"the group '{branch.name}'", child.node.name)
             branches.append(branch)
         return ir.Alternative(
-            name=node.name.raw, path=symbol.path,
-            label=self.label(node.label, decl, what, node.name), branches=tuple(branches),
-            hint=self.hint(opts, decl, what), when=self.when(opts.get("when"), decl),
-            optional="optional" in opts, meta=self.meta(node.options), span=node.span,
+            name=node.name.raw,
+            path=symbol.path,
+            label=self.label(node.label, decl, what, node.name),
+            branches=tuple(branches),
+            hint=self.hint(opts, decl, what),
+            when=self.when(opts.get("when"), decl),
+            optional="optional" in opts,
+            meta=self.meta(node.options),
+            span=node.span,
         )
 
     def page(self, decl: Decl, node: s.Page) -> ir.Page:
         what = f"the page '{node.name.raw}'"
         opts = opt.by_keyword(node.options, "page", decl.diags, "a page")
         return ir.Page(
-            name=node.name.raw, label=self.label(node.label, decl, what, node.name),
-            children=self.elements(decl.children), when=self.when(opts.get("when"), decl),
+            name=node.name.raw,
+            label=self.label(node.label, decl, what, node.name),
+            children=self.elements(decl.children),
+            when=self.when(opts.get("when"), decl),
             span=node.span,
         )
 
@@ -222,15 +261,16 @@ class Builder:
             found = _INFO_KINDS.get(node.kind.raw)
             if found is None:
                 decl.diags.error(
-                    "FL216", f"unknown kind of info text '{node.kind.raw}'", node.kind.span,
+                    "FL216",
+                    f"unknown kind of info text '{node.kind.raw}'",
+                    node.kind.span,
                     hint="write info, info heading, info note or info warning",
                 )
             else:
                 kind = found
         opts = opt.by_keyword(node.options, "info", decl.diags, "an info text")
         text = make_text(node.text, decl.scope.context.languages, decl.diags, "an info text")
-        return ir.Info(kind=kind, text=text, when=self.when(opts.get("when"), decl),
-                       span=node.span)
+        return ir.Info(kind=kind, text=text, when=self.when(opts.get("when"), decl), span=node.span)
 
     def rule(self, decl: Decl, node: s.Rule) -> ir.Rule:
         opts = opt.by_keyword(node.options, "rule", decl.diags, "a rule")
@@ -249,14 +289,19 @@ class Builder:
             message = self.text(arg, decl, "the message of a rule")
         else:
             decl.diags.error(
-                "FL219", "a rule needs a message that tells the citizen what to correct",
-                node.span, hint='add: message "…"',
+                "FL219",
+                "a rule needs a message that tells the citizen what to correct",
+                node.span,
+                hint='add: message "…"',
             )
         return ir.Rule(
-            expr=expr, target=target, message=message,
+            expr=expr,
+            target=target,
+            message=message,
             severity=ir.Severity.WARNING if "warning" in opts else ir.Severity.ERROR,
             when=self.when(opts.get("when"), decl),
-            scope=decl.scope.repeats[-1] if decl.scope.repeats else (), span=node.span,
+            scope=decl.scope.repeats[-1] if decl.scope.repeats else (),
+            span=node.span,
         )
 
 

@@ -22,15 +22,18 @@ if TYPE_CHECKING:
     from formlang.resolve import Compiler
 
 
-def file_codelist(compiler: Compiler, node: s.Codes, ctx: FileContext,
-                  label: ir.Text | None) -> ir.CodeList | None:
+def file_codelist(
+    compiler: Compiler, node: s.Codes, ctx: FileContext, label: ir.Text | None
+) -> ir.CodeList | None:
     assert node.path is not None
     candidates = compiler.loader.find(node.path.value, ctx.source)
     path = next((c for c in candidates if c.is_file()), None)
     if path is None:
         tried = ", ".join(display_path(c) for c in candidates)
         compiler.diags.error(
-            "FL704", f"the code list file '{node.path.value}' was not found", node.path.span,
+            "FL704",
+            f"the code list file '{node.path.value}' was not found",
+            node.path.span,
             hint=f"looked at: {tried}",
         )
         return None
@@ -56,13 +59,20 @@ def _label_option(node: s.Codes, diags: d.Collector) -> str | None:
             assert isinstance(token, s.Token)
             return token.value
         if option.keyword != "meta":
-            diags.error("FL202", f"`{option.keyword}` does not apply to a code list",
-                        option.keyword_span)
+            diags.error(
+                "FL202", f"`{option.keyword}` does not apply to a code list", option.keyword_span
+            )
     return None
 
 
-def _to_ir(loaded: CodeListFile, key: str, node: s.Codes, label: ir.Text | None,
-           ctx: FileContext, diags: d.Collector) -> ir.CodeList:
+def _to_ir(
+    loaded: CodeListFile,
+    key: str,
+    node: s.Codes,
+    label: ir.Text | None,
+    ctx: FileContext,
+    diags: d.Collector,
+) -> ir.CodeList:
     codes = []
     missing: set[str] = set()
     for entry in loaded.entries:
@@ -77,13 +87,23 @@ def _to_ir(loaded: CodeListFile, key: str, node: s.Codes, label: ir.Text | None,
         codes.append(ir.Code(value=entry.code, label=ir.Text(translations=tuple(translations))))
     if missing:
         names = ", ".join(language_name(m) for m in sorted(missing))
-        diags.add(d.make(
-            "FL600", f"the code list '{node.name.raw}' has no {names} labels for every code; "
-            f"those codes show their {language_name(ctx.languages[0])} label",
-            node.path.span if node.path else node.span, severity=d.Severity.WARNING,
-            hint="add label@en columns to a CSV list to translate it",
-        ))
+        diags.add(
+            d.make(
+                "FL600",
+                f"the code list '{node.name.raw}' has no {names} labels for every code; "
+                f"those codes show their {language_name(ctx.languages[0])} label",
+                node.path.span if node.path else node.span,
+                severity=d.Severity.WARNING,
+                hint="add label@en columns to a CSV list to translate it",
+            )
+        )
     return ir.CodeList(
-        key=key, name=node.name.raw, label=label, codes=tuple(codes), uri=loaded.uri,
-        version=loaded.version, source=loaded.source, span=node.span,
+        key=key,
+        name=node.name.raw,
+        label=label,
+        codes=tuple(codes),
+        uri=loaded.uri,
+        version=loaded.version,
+        source=loaded.source,
+        span=node.span,
     )

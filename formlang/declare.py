@@ -24,10 +24,19 @@ if TYPE_CHECKING:
 
 ELEMENT_STATEMENTS = (s.Group, s.Repeat, s.Alternative, s.Field, s.Computed, s.Info, s.Rule)
 _STATEMENT_WORDS = {
-    s.Setting: "a setting such as title", s.Languages: "`languages`", s.Use: "`use`",
-    s.Codes: "`codes`", s.Page: "a page", s.Test: "a test", s.Group: "a group",
-    s.Repeat: "a repeat", s.Alternative: "an alternative", s.Field: "a field",
-    s.Computed: "a computed value", s.Info: "an info text", s.Rule: "a rule",
+    s.Setting: "a setting such as title",
+    s.Languages: "`languages`",
+    s.Use: "`use`",
+    s.Codes: "`codes`",
+    s.Page: "a page",
+    s.Test: "a test",
+    s.Group: "a group",
+    s.Repeat: "a repeat",
+    s.Alternative: "an alternative",
+    s.Field: "a field",
+    s.Computed: "a computed value",
+    s.Info: "an info text",
+    s.Rule: "a rule",
 }
 _PLACE_HINTS = {
     s.Setting: "put it at the top of the form",
@@ -57,8 +66,9 @@ class Declarer:
         self.pages: dict[str, s.Token] = {}
         self._instantiating: list[str] = []
 
-    def block(self, items: tuple[s.Item, ...], scope: Scope, where: str,
-              diags: d.Collector) -> list[Decl]:
+    def block(
+        self, items: tuple[s.Item, ...], scope: Scope, where: str, diags: d.Collector
+    ) -> list[Decl]:
         out = []
         for item in items:
             if not self._allowed(item, where, diags):
@@ -121,7 +131,9 @@ class Declarer:
         first = self.pages.get(node.name.raw)
         if first is not None:
             diags.error(
-                "FL203", f"there is already a page named '{node.name.raw}'", node.name.span,
+                "FL203",
+                f"there is already a page named '{node.name.raw}'",
+                node.name.span,
                 related=[d.Related("first defined", first.span)],
             )
         else:
@@ -134,17 +146,24 @@ class Declarer:
         kind_name = "field" if isinstance(node, s.Field) else "computed"
         field_kind, type_, codelist = self.field_type(node, scope.context, diags)
         symbol = Symbol(
-            name=node.name.raw, kind=kind_name, span=node.name.span,
-            path=scope.path + (node.name.raw,), repeats=scope.repeats, type=type_,
-            field_kind=field_kind, codelist=codelist, node=node,
+            name=node.name.raw,
+            kind=kind_name,
+            span=node.name.span,
+            path=(*scope.path, node.name.raw),
+            repeats=scope.repeats,
+            type=type_,
+            field_kind=field_kind,
+            codelist=codelist,
+            node=node,
         )
         self.declare(scope, symbol, diags)
         return Decl(node=node, scope=scope, diags=diags, symbol=symbol)
 
     # ---- field types ----------------------------------------------------------------
 
-    def field_type(self, node: s.Field | s.Computed, ctx: FileContext,
-                   diags: d.Collector) -> tuple[FieldKind | None, Type, ir.CodeList | None]:
+    def field_type(
+        self, node: s.Field | s.Computed, ctx: FileContext, diags: d.Collector
+    ) -> tuple[FieldKind | None, Type, ir.CodeList | None]:
         ref = node.type
         kind = FIELD_KINDS.get(ref.name.raw)
         if kind is None:
@@ -152,14 +171,17 @@ class Declarer:
             return None, ANY, None
         if isinstance(node, s.Computed) and kind not in COMPUTED_KINDS:
             diags.error(
-                "FL201", f"a computed value cannot be of type {kind.value}", ref.name.span,
+                "FL201",
+                f"a computed value cannot be of type {kind.value}",
+                ref.name.span,
                 hint="computed values are text, integer, decimal, money, boolean or a date/time",
             )
             return None, ANY, None
         if kind not in (FieldKind.CHOICE, FieldKind.MULTICHOICE):
             if ref.codelist is not None:
                 diags.error(
-                    "FL202", f"only choice and multichoice take `from`, not {kind.value}",
+                    "FL202",
+                    f"only choice and multichoice take `from`, not {kind.value}",
                     ref.codelist.span,
                 )
             return kind, kind.value_type, None
@@ -176,27 +198,39 @@ class Declarer:
             hint = f"to choose from the code list '{name}' write `choice from {name}`"
         elif name in ctx.imports or name in self.compiler.definitions(ctx):
             hint = f"to use the module group '{name}' write `group NAME: {name}`"
-        diags.error("FL201", f"unknown field type '{name}'", ref.name.span,
-                    hint=hint or "see the field types in docs/language.md#field-types")
+        diags.error(
+            "FL201",
+            f"unknown field type '{name}'",
+            ref.name.span,
+            hint=hint or "see the field types in docs/language.md#field-types",
+        )
 
-    def _choice_codes(self, node: s.Field | s.Computed, ref: s.TypeRef, ctx: FileContext,
-                      diags: d.Collector) -> ir.CodeList | None:
+    def _choice_codes(
+        self, node: s.Field | s.Computed, ref: s.TypeRef, ctx: FileContext, diags: d.Collector
+    ) -> ir.CodeList | None:
         blocks = node.code_blocks if isinstance(node, s.Field) else ()
         if ref.codelist is not None and blocks:
-            diags.error("FL213", "a choice takes its codes from a list or from its own block, "
-                        "not both", blocks[0].span)
+            diags.error(
+                "FL213",
+                "a choice takes its codes from a list or from its own block, not both",
+                blocks[0].span,
+            )
         if ref.codelist is not None:
             found = ctx.codelist(ref.codelist.raw)
             if found is None and ref.codelist.raw not in ctx.broken:
                 diags.error(
-                    "FL204", f"unknown code list '{ref.codelist.raw}'", ref.codelist.span,
+                    "FL204",
+                    f"unknown code list '{ref.codelist.raw}'",
+                    ref.codelist.span,
                     hint=did_you_mean(ref.codelist.raw, ctx.codelist_names())
                     or f'declare it: codes {ref.codelist.raw} from "….csv"',
                 )
             return found
         if not blocks:
             diags.error(
-                "FL213", f"the choice '{node.name.raw}' has no codes", ref.name.span,
+                "FL213",
+                f"the choice '{node.name.raw}' has no codes",
+                ref.name.span,
                 hint=f'list them in a block {{ code "Label" }}, or write `{ref.name.raw} from LIST`',
             )
             return None
@@ -211,11 +245,15 @@ class Declarer:
     def _container(self, node: s.Group | s.Repeat, scope: Scope, diags: d.Collector) -> Decl:
         kind = "group" if isinstance(node, s.Group) else "repeat"
         symbol = Symbol(
-            name=node.name.raw, kind=kind, span=node.name.span,
-            path=scope.path + (node.name.raw,), repeats=scope.repeats, node=node,
+            name=node.name.raw,
+            kind=kind,
+            span=node.name.span,
+            path=(*scope.path, node.name.raw),
+            repeats=scope.repeats,
+            node=node,
         )
         if kind == "repeat":
-            symbol.repeats = scope.repeats + (symbol.path,)
+            symbol.repeats = (*scope.repeats, symbol.path)
         self.declare(scope, symbol, diags)
         decl = Decl(node=node, scope=scope, diags=diags, symbol=symbol)
         if node.body is not None:
@@ -237,7 +275,9 @@ class Declarer:
         if found is None:
             known = list(self.compiler.definitions(scope.context))
             diags.error(
-                "FL205", f"unknown module group '{uses.raw}'", uses.span,
+                "FL205",
+                f"unknown module group '{uses.raw}'",
+                uses.span,
                 hint=did_you_mean(uses.raw, known)
                 or f'import it first: use {uses.raw} from "modules/….form"',
             )
@@ -263,8 +303,12 @@ class Declarer:
 
     def _alternative(self, node: s.Alternative, scope: Scope, diags: d.Collector) -> Decl:
         symbol = Symbol(
-            name=node.name.raw, kind="alternative", span=node.name.span,
-            path=scope.path + (node.name.raw,), repeats=scope.repeats, node=node,
+            name=node.name.raw,
+            kind="alternative",
+            span=node.name.span,
+            path=(*scope.path, node.name.raw),
+            repeats=scope.repeats,
+            node=node,
         )
         self.declare(scope, symbol, diags)
         inner = scope.child(symbol)
@@ -273,16 +317,22 @@ class Declarer:
         decl.children = self.block(node.body.items, inner, "alternative", diags)
         if len(decl.children) < 2:
             diags.error(
-                "FL215", "an alternative needs at least two groups to choose between",
-                node.name.span, hint="for a single group use `group` (with `when` if needed)",
+                "FL215",
+                "an alternative needs at least two groups to choose between",
+                node.name.span,
+                hint="for a single group use `group` (with `when` if needed)",
             )
         codes = []
         for child in decl.children:
             assert isinstance(child.node, s.Group)
             label = child.node.label
             text = make_text(label, scope.context.languages, d.Collector(), "") if label else None
-            codes.append(ir.Code(value=child.node.name.raw,
-                                 label=text or ir.Text(translations=(("de", child.node.name.raw),))))
+            codes.append(
+                ir.Code(
+                    value=child.node.name.raw,
+                    label=text or ir.Text(translations=(("de", child.node.name.raw),)),
+                )
+            )
         key = f"{scope.context.source.path}#alternative:{'.'.join(symbol.path)}@{node.span.start}"
         codelist = ir.CodeList(key=key, name=node.name.raw, label=None, codes=tuple(codes))
         self.compiler.codelists[key] = codelist

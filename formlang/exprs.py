@@ -198,7 +198,9 @@ class ExprChecker:
         self.diags.error("FL200", f"unknown name '{name}'", tok.span, hint=hint)
 
     def _is_some_code(self, name: str) -> bool:
-        return any(cl.code(name) is not None for cl in self.codelists.values() if len(cl.codes) < 500)
+        return any(
+            cl.code(name) is not None for cl in self.codelists.values() if len(cl.codes) < 500
+        )
 
     # ---- operators ---------------------------------------------------------------------
 
@@ -215,9 +217,7 @@ class ExprChecker:
                 )
             return ir.Unary(op="not", operand=operand, type=BOOLEAN, span=node.span)
         if not (operand.type.is_numeric or kind in (Kind.ANY, Kind.DURATION)):
-            self.diags.error(
-                "FL301", f"cannot negate {operand.type.describe()}", node.operand.span
-            )
+            self.diags.error("FL301", f"cannot negate {operand.type.describe()}", node.operand.span)
             return ir.Unary(op="-", operand=operand, type=ANY, span=node.span)
         return ir.Unary(op="-", operand=operand, type=operand.type, span=node.span)
 
@@ -289,7 +289,7 @@ class ExprChecker:
         if r.kind is not Kind.LIST:
             self.diags.error(
                 "FL301",
-                f"'{node.op}' needs a list on its right, such as [\"a\", \"b\"], "
+                f'\'{node.op}\' needs a list on its right, such as ["a", "b"], '
                 f"but this is {r.describe()}",
                 node.right.span,
             )
@@ -435,7 +435,9 @@ class ExprChecker:
         if hint is None and name in TEST_FUNCTIONS:
             hint = f"{name}() can only be used in `expect` of a test"
         self.diags.error(
-            "FL206", f"unknown function '{name}'", node.func.span,
+            "FL206",
+            f"unknown function '{name}'",
+            node.func.span,
             hint=hint or _listing(sorted(FUNCTIONS)),
         )
 
@@ -463,7 +465,13 @@ def _comparable(a: Type, b: Type) -> bool:
 
 def _condition_hint(node: s.Expr, expr: ir.Expr) -> str | None:
     if isinstance(node, s.PathExpr) and expr.type.kind in (
-        Kind.TEXT, Kind.CODE, Kind.CODES, Kind.FILE, Kind.DATE, Kind.INTEGER, Kind.DECIMAL,
+        Kind.TEXT,
+        Kind.CODE,
+        Kind.CODES,
+        Kind.FILE,
+        Kind.DATE,
+        Kind.INTEGER,
+        Kind.DECIMAL,
         Kind.MONEY,
     ):
         return f"to ask whether it was filled in, write not is_empty({node.dotted})"

@@ -53,7 +53,8 @@ class FieldBuilder:
             opts = {k: o for k, o in opts.items() if opt.check_applies(o, self.kind, self.diags)}
         if "optional" in opts and "required" in opts:
             self.diags.error(
-                "FL202", "a field is either `optional` or `required when …`, not both",
+                "FL202",
+                "a field is either `optional` or `required when …`, not both",
                 opts["required"].keyword_span,
             )
         return ir.Field(
@@ -69,7 +70,8 @@ class FieldBuilder:
             default=self._default(opts.get("default")),
             readonly="readonly" in opts,
             autocomplete=opt.check_autocomplete(opts["autocomplete"], self.diags)
-            if "autocomplete" in opts else None,
+            if "autocomplete" in opts
+            else None,
             constraints=self._constraints(opts),
             codelist=self.symbol.codelist,
             meta=self.builder.meta(node.options),
@@ -102,7 +104,9 @@ class FieldBuilder:
             return expr
         if self.kind is FieldKind.CONSENT:
             self.diags.error(
-                "FL400", "a consent cannot be ticked in advance", option.span,
+                "FL400",
+                "a consent cannot be ticked in advance",
+                option.span,
                 hint="remove the default: the citizen must agree actively",
             )
             return None
@@ -125,8 +129,9 @@ class FieldBuilder:
             isinstance(v, ir.Literal) and isinstance(v.value, str) for v in values
         ):
             want = 'one code in quotes, such as "neu"' if single else 'a list of codes ["a", "b"]'
-            self.diags.error("FL307", f"the default of {self.what} must be {want}",
-                             option.args[0].span)
+            self.diags.error(
+                "FL307", f"the default of {self.what} must be {want}", option.args[0].span
+            )
             return None
         for value in values:
             assert isinstance(value, ir.Literal) and isinstance(value.value, str)
@@ -141,19 +146,27 @@ class FieldBuilder:
         high = self._bound(opts.get("max"))
         self._compare_bounds(low, high, opts)
         min_length = opt.count_arg(opts["min_length"], diags) if "min_length" in opts else None
-        max_length = opt.count_arg(opts["max_length"], diags, low=1) if "max_length" in opts \
-            else None
+        max_length = (
+            opt.count_arg(opts["max_length"], diags, low=1) if "max_length" in opts else None
+        )
         opt.bounds(min_length, max_length, opts.get("max_length"), diags, "the length")
         min_sel = opt.count_arg(opts["min_selected"], diags) if "min_selected" in opts else None
-        max_sel = opt.count_arg(opts["max_selected"], diags, low=1) if "max_selected" in opts \
-            else None
+        max_sel = (
+            opt.count_arg(opts["max_selected"], diags, low=1) if "max_selected" in opts else None
+        )
         opt.bounds(min_sel, max_sel, opts.get("max_selected"), diags, "the number of selections")
         self._selectable(min_sel, opts.get("min_selected"))
         pattern, message = self._pattern(opts)
         return ir.Constraints(
-            min=low, max=high, step=self._step(opts.get("step")),
-            min_length=min_length, max_length=max_length, pattern=pattern,
-            pattern_message=message, min_selected=min_sel, max_selected=max_sel,
+            min=low,
+            max=high,
+            step=self._step(opts.get("step")),
+            min_length=min_length,
+            max_length=max_length,
+            pattern=pattern,
+            pattern_message=message,
+            min_selected=min_sel,
+            max_selected=max_sel,
             max_size=opt.size_arg(opts["max_size"], diags) if "max_size" in opts else None,
             accept=opt.media_types(opts["accept"], diags) if "accept" in opts else (),
         )
@@ -179,12 +192,16 @@ class FieldBuilder:
             )
             return None
         if self.kind is FieldKind.INTEGER and expr.type == DECIMAL:
-            self.diags.error("FL300", f"`{option.keyword}` of an integer field must be a whole "
-                             "number", option.args[0].span)
+            self.diags.error(
+                "FL300",
+                f"`{option.keyword}` of an integer field must be a whole number",
+                option.args[0].span,
+            )
         return expr
 
-    def _compare_bounds(self, low: ir.Expr | None, high: ir.Expr | None,
-                        opts: dict[str, s.Option]) -> None:
+    def _compare_bounds(
+        self, low: ir.Expr | None, high: ir.Expr | None, opts: dict[str, s.Option]
+    ) -> None:
         a, b = _constant(low), _constant(high)
         if a is None or b is None:
             return
@@ -207,8 +224,9 @@ class FieldBuilder:
             return None
         value = _constant(expr)
         if not expr.type.is_numeric or value is None or value <= 0:  # type: ignore[operator]
-            self.diags.error("FL405", "`step` must be a number greater than zero",
-                             option.args[0].span)
+            self.diags.error(
+                "FL405", "`step` must be a number greater than zero", option.args[0].span
+            )
             return None
         return expr
 
@@ -230,7 +248,8 @@ class FieldBuilder:
         if message_opt is not None:
             if pattern_opt is None:
                 self.diags.error(
-                    "FL202", "`message` on a field explains its `pattern`, but there is none",
+                    "FL202",
+                    "`message` on a field explains its `pattern`, but there is none",
                     message_opt.keyword_span,
                     hint="for a check across fields use a rule with a message",
                 )

@@ -63,7 +63,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from formlang import syntax as s
 from formlang.diagnostics import Diagnostic
@@ -72,18 +72,8 @@ from formlang.source import Source, Span
 
 LINE_WIDTH = 100
 _INLINE_OPTIONS = frozenset(
-    {
-        "optional",
-        "readonly",
-        "warning",
-        "on",
-        "min_length",
-        "max_length",
-        "min_selected",
-        "max_selected",
-        "max_size",
-        "autocomplete",
-    }
+    {"optional", "readonly", "warning", "on", "autocomplete", "max_size"}
+    | {"min_length", "max_length", "min_selected", "max_selected"}
 )
 _LITERAL_OPTIONS = frozenset({"min", "max", "step", "default"})
 _SKIP_TO_BRACE = re.compile(r"(?:\s+|#[^\n]*)*")
@@ -137,8 +127,8 @@ class _Body:
     """A `{ … }` block: where it opens, its lines, where it closes."""
 
     open: Span
-    lines: list[_Line] = field(default_factory=list)
-    close: Span | None = None
+    lines: list[_Line]
+    close: Span
 
 
 def _between(a: Span, b: Span) -> Span:
@@ -302,7 +292,7 @@ class _Printer:
             last.spans.append(body.open)
             last.opens = True
             lines += body.lines
-            last = _Line(indent, "}", [body.close or body.open], closes=True)
+            last = _Line(indent, "}", [body.close], closes=True)
             lines.append(last)
         return lines
 

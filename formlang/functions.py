@@ -199,8 +199,7 @@ def _if(c: CallContext) -> Type:
     if a.kind is not b.kind:
         c.diags.error(
             "FL304",
-            f"if() gives one type of value, but its branches are {a.describe()} "
-            f"and {b.describe()}",
+            f"if() gives one type of value, but its branches are {a.describe()} and {b.describe()}",
             c.node.span,
         )
         return ANY
@@ -251,7 +250,8 @@ def _message_predicate(c: CallContext) -> Type:
             isinstance(c.args[1], ir.Literal) and isinstance(c.args[1].value, str)
         ):
             c.diags.error(
-                "FL802", "the second argument is a part of the expected message, in quotes",
+                "FL802",
+                "the second argument is a part of the expected message, in quotes",
                 c.args[1].span,
             )
     return BOOLEAN

@@ -12,16 +12,15 @@ import datetime as dt
 import enum
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Union
 
+from formlang.record import Record
 from formlang.source import Span
 from formlang.types import FieldKind, Type
 
 Path = tuple[str, ...]  # a data path: names of groups, repeats and the field
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Text:
+class Text(Record):
     """A user-facing string in every declared language: (("de", "…"), ("en", "…"))."""
 
     translations: tuple[tuple[str, str], ...]
@@ -53,18 +52,16 @@ class Duration:
     days: int = 0
 
 
-Value = Union[str, int, Decimal, bool, dt.date, dt.time, dt.datetime, Duration, None]
+Value = str | int | Decimal | bool | dt.date | dt.time | dt.datetime | Duration | None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Literal:
+class Literal(Record):
     value: Value | tuple[Value, ...]
     type: Type
     span: Span = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Ref:
+class Ref(Record):
     """A reference to a field or computed value.
 
     `path` is the target's full data path. Inside a repeat, the first
@@ -83,24 +80,21 @@ class Ref:
         return self.bound < len(self.repeats)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Call:
+class Call(Record):
     func: str
     args: tuple[Expr, ...]
     type: Type
     span: Span = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Unary:
+class Unary(Record):
     op: str  # "not" | "-"
     operand: Expr
     type: Type
     span: Span = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Binary:
+class Binary(Record):
     op: str  # or and == != < <= > >= in "not in" + - * /
     left: Expr
     right: Expr
@@ -108,27 +102,24 @@ class Binary:
     span: Span = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ListValue:
+class ListValue(Record):
     items: tuple[Expr, ...]
     type: Type
     span: Span = field(compare=False, repr=False)
 
 
-Expr = Union[Literal, Ref, Call, Unary, Binary, ListValue]
+Expr = Literal | Ref | Call | Unary | Binary | ListValue
 
 
 # ---- code lists -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Code:
+class Code(Record):
     value: str
     label: Text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CodeList:
+class CodeList(Record):
     key: str  # unique in a form: the file or declaration it comes from
     name: str
     label: Text | None
@@ -164,8 +155,7 @@ class Severity(enum.Enum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Constraints:
+class Constraints(Record):
     min: Expr | None = None
     max: Expr | None = None
     step: Expr | None = None
@@ -179,8 +169,7 @@ class Constraints:
     accept: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Field:
+class Field(Record):
     name: str
     path: Path
     kind: FieldKind
@@ -199,8 +188,7 @@ class Field:
     span: Span = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Computed:
+class Computed(Record):
     name: str
     path: Path
     kind: FieldKind
@@ -213,16 +201,14 @@ class Computed:
     span: Span = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Info:
+class Info(Record):
     kind: InfoKind
     text: Text
     when: Expr | None = None
     span: Span = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Group:
+class Group(Record):
     name: str
     path: Path
     label: Text | None
@@ -234,8 +220,7 @@ class Group:
     span: Span = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Repeat:
+class Repeat(Record):
     name: str
     path: Path
     label: Text | None
@@ -250,8 +235,7 @@ class Repeat:
     span: Span = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Alternative:
+class Alternative(Record):
     """Exactly one of several groups (FIM's Auswahlgruppe)."""
 
     name: str
@@ -265,8 +249,7 @@ class Alternative:
     span: Span = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Page:
+class Page(Record):
     name: str
     label: Text | None
     children: tuple[Element, ...]
@@ -274,11 +257,10 @@ class Page:
     span: Span = field(compare=False, repr=False)
 
 
-Element = Union[Field, Computed, Info, Group, Repeat, Alternative, Page]
+Element = Field | Computed | Info | Group | Repeat | Alternative | Page
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Rule:
+class Rule(Record):
     expr: Expr
     target: Path | None
     message: Text | None
@@ -291,15 +273,13 @@ class Rule:
 # ---- scenario tests -------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Expectation:
+class Expectation(Record):
     kind: str  # "valid" | "invalid" | "expr"
     expr: Expr | None = None
     span: Span = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Scenario:
+class Scenario(Record):
     name: str
     given: dict[str, object]
     today: dt.date | None
@@ -310,8 +290,7 @@ class Scenario:
 # ---- the form --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Form:
+class Form(Record):
     id: str
     kind: str  # "form" | "module"
     version: str | None

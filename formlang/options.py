@@ -17,8 +17,27 @@ from formlang.scope import did_you_mean
 from formlang.types import FREE_TEXT, FieldKind
 
 FIELD = frozenset(
-    "optional readonly required when hint default min max step min_length max_length "
-    "min_selected max_selected pattern message max_size accept autocomplete meta".split()
+    [
+        "optional",
+        "readonly",
+        "required",
+        "when",
+        "hint",
+        "default",
+        "min",
+        "max",
+        "step",
+        "min_length",
+        "max_length",
+        "min_selected",
+        "max_selected",
+        "pattern",
+        "message",
+        "max_size",
+        "accept",
+        "autocomplete",
+        "meta",
+    ]
 )
 ALLOWED: dict[str, frozenset[str]] = {
     "field": FIELD,
@@ -159,15 +178,16 @@ def media_types(option: s.Option, diags: d.Collector) -> tuple[str, ...]:
         if MEDIA_TYPE.match(value):
             out.append(value)
             continue
-        hint = "write a media type such as \"application/pdf\" or \"image/*\""
+        hint = 'write a media type such as "application/pdf" or "image/*"'
         if value.startswith("."):
             hint = f"write the media type, not the file ending {value!r}"
         diags.error("FL404", f"'{arg.value}' is not a media type", arg.span, hint=hint)
     return tuple(out)
 
 
-def bounds(low: int | None, high: int | None, option: s.Option | None, diags: d.Collector,
-           what: str) -> None:
+def bounds(
+    low: int | None, high: int | None, option: s.Option | None, diags: d.Collector, what: str
+) -> None:
     if low is not None and high is not None and low > high and option is not None:
         diags.error(
             "FL401",
@@ -179,14 +199,64 @@ def bounds(low: int | None, high: int | None, option: s.Option | None, diags: d.
 
 # The autofill field names of the HTML standard that fit form fields.
 AUTOCOMPLETE = frozenset(
-    """name honorific-prefix given-name additional-name family-name honorific-suffix nickname
-    username new-password current-password one-time-code organization-title organization
-    street-address address-line1 address-line2 address-line3 address-level4 address-level3
-    address-level2 address-level1 country country-name postal-code cc-name cc-given-name
-    cc-additional-name cc-family-name cc-number cc-exp cc-exp-month cc-exp-year cc-csc cc-type
-    transaction-currency transaction-amount language bday bday-day bday-month bday-year sex url
-    photo tel tel-country-code tel-national tel-area-code tel-local tel-local-prefix
-    tel-local-suffix tel-extension email impp off on""".split()
+    [
+        "name",
+        "honorific-prefix",
+        "given-name",
+        "additional-name",
+        "family-name",
+        "honorific-suffix",
+        "nickname",
+        "username",
+        "new-password",
+        "current-password",
+        "one-time-code",
+        "organization-title",
+        "organization",
+        "street-address",
+        "address-line1",
+        "address-line2",
+        "address-line3",
+        "address-level4",
+        "address-level3",
+        "address-level2",
+        "address-level1",
+        "country",
+        "country-name",
+        "postal-code",
+        "cc-name",
+        "cc-given-name",
+        "cc-additional-name",
+        "cc-family-name",
+        "cc-number",
+        "cc-exp",
+        "cc-exp-month",
+        "cc-exp-year",
+        "cc-csc",
+        "cc-type",
+        "transaction-currency",
+        "transaction-amount",
+        "language",
+        "bday",
+        "bday-day",
+        "bday-month",
+        "bday-year",
+        "sex",
+        "url",
+        "photo",
+        "tel",
+        "tel-country-code",
+        "tel-national",
+        "tel-area-code",
+        "tel-local",
+        "tel-local-prefix",
+        "tel-local-suffix",
+        "tel-extension",
+        "email",
+        "impp",
+        "off",
+        "on",
+    ]
 )
 _AUTOCOMPLETE_PREFIXES = ("shipping", "billing", "home", "work", "mobile", "fax", "pager")
 

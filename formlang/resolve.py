@@ -22,7 +22,9 @@ from formlang.loader import Loader, Unit, display_path
 from formlang.scope import FileContext, Imported, Scope, did_you_mean
 from formlang.texts import language_name, make_text
 
-SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
+SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
+)
 FORM_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 DEFAULT_LANGUAGES = ("de",)
 
@@ -66,8 +68,9 @@ class Compiler:
         out.update({n: i.group for n, i in ctx.imports.items() if i.group is not None})
         return out
 
-    def definition(self, ctx: FileContext, name: str
-                   ) -> tuple[s.Group | s.Repeat, FileContext, str] | None:
+    def definition(
+        self, ctx: FileContext, name: str
+    ) -> tuple[s.Group | s.Repeat, FileContext, str] | None:
         own = self._own.get(id(ctx))
         if own is not None and name in own.definitions:
             return own.definitions[name], ctx, own.display
@@ -127,11 +130,19 @@ class Compiler:
 
         tests = scenarios(doc, root, builder.checker(self.diags), self.diags)
         form = ir.Form(
-            id=doc.name.raw, kind=doc.kind, version=doc.version.value if doc.version else None,
-            title=settings.get("title"), description=settings.get("description"),
-            authority=settings.get("authority"), legal=settings.get("legal"),
-            languages=ctx.languages, children=children, rules=tuple(builder.rules),
-            tests=tests, codelists=tuple(ctx.codelists.values()), path=unit.display,
+            id=doc.name.raw,
+            kind=doc.kind,
+            version=doc.version.value if doc.version else None,
+            title=settings.get("title"),
+            description=settings.get("description"),
+            authority=settings.get("authority"),
+            legal=settings.get("legal"),
+            languages=ctx.languages,
+            children=children,
+            rules=tuple(builder.rules),
+            tests=tests,
+            codelists=tuple(ctx.codelists.values()),
+            path=unit.display,
             span=doc.span,
         )
         from formlang.checks import run_checks
@@ -146,14 +157,17 @@ class Compiler:
             if not isinstance(item, s.Languages):
                 continue
             if first is not None:
-                self.diags.error("FL217", "`languages` is given twice", item.span,
-                                 related=[d.Related("first given", first.span)])
+                self.diags.error(
+                    "FL217",
+                    "`languages` is given twice",
+                    item.span,
+                    related=[d.Related("first given", first.span)],
+                )
                 continue
             first = item
             for tag in item.tags:
                 if tag.raw in found:
-                    self.diags.error("FL212", f"the language '{tag.raw}' is listed twice",
-                                     tag.span)
+                    self.diags.error("FL212", f"the language '{tag.raw}' is listed twice", tag.span)
                 else:
                     found.append(tag.raw)
         return tuple(found) or DEFAULT_LANGUAGES
@@ -166,7 +180,9 @@ class Compiler:
                 continue
             if item.key in seen:
                 self.diags.error(
-                    "FL217", f"`{item.key}` is given twice", item.span,
+                    "FL217",
+                    f"`{item.key}` is given twice",
+                    item.span,
                     related=[d.Related("first given", seen[item.key].span)],
                     hint=f'translations go on the same line: {item.key} "…" @en "…"',
                 )
@@ -179,23 +195,35 @@ class Compiler:
     def _check_header(self, doc: s.Document, seen: dict[str, s.Setting]) -> None:
         if not FORM_ID.match(doc.name.raw):
             self.diags.error(
-                "FL210", f"the {doc.kind} name '{doc.name.raw}' must be lowercase letters, digits "
-                "and '_', starting with a letter", doc.name.span,
+                "FL210",
+                f"the {doc.kind} name '{doc.name.raw}' must be lowercase letters, digits "
+                "and '_', starting with a letter",
+                doc.name.span,
                 hint=f"for example: {doc.kind} {_slug(doc.name.raw)}",
             )
         if doc.version is not None and not SEMVER.match(doc.version.value):
             self.diags.error(
-                "FL211", f"'{doc.version.value}' is not a version of the form MAJOR.MINOR.PATCH",
-                doc.version.span, hint='write, for example, version "1.0.0"',
+                "FL211",
+                f"'{doc.version.value}' is not a version of the form MAJOR.MINOR.PATCH",
+                doc.version.span,
+                hint='write, for example, version "1.0.0"',
             )
         if doc.kind != "form":
             return
         if doc.version is None:
-            self.diags.error("FL219", f"the form '{doc.name.raw}' has no version", doc.name.span,
-                             hint=f'write: form {doc.name.raw} version "1.0.0" {{')
+            self.diags.error(
+                "FL219",
+                f"the form '{doc.name.raw}' has no version",
+                doc.name.span,
+                hint=f'write: form {doc.name.raw} version "1.0.0" {{',
+            )
         if "title" not in seen:
-            self.diags.error("FL219", f"the form '{doc.name.raw}' has no title", doc.name.span,
-                             hint='add: title "…" as the first line of the form')
+            self.diags.error(
+                "FL219",
+                f"the form '{doc.name.raw}' has no title",
+                doc.name.span,
+                hint='add: title "…" as the first line of the form',
+            )
 
     def _pages_only(self, decls: list[Decl]) -> None:
         if not any(isinstance(decl.node, s.Page) for decl in decls):
@@ -204,8 +232,9 @@ class Compiler:
             node = decl.node
             if isinstance(node, s.Field | s.Group | s.Repeat | s.Alternative | s.Info):
                 self.diags.error(
-                    "FL214", "this form has pages, so every field, group and info text must "
-                    "stand on a page", node.span,
+                    "FL214",
+                    "this form has pages, so every field, group and info text must stand on a page",
+                    node.span,
                     hint="move it into one of the pages",
                 )
 
@@ -219,10 +248,12 @@ class Compiler:
         module_unit = self.loader.load(path)
         chain = [u.key for u in self._stack]
         if module_unit.key in chain:
-            shown = [u.display for u in self._stack[chain.index(module_unit.key):]]
+            shown = [u.display for u in self._stack[chain.index(module_unit.key) :]]
             self.diags.error(
-                "FL701", "the imports form a cycle: " + " → ".join([*shown, module_unit.display]),
-                use.path.span, hint="move what both files need into a third module",
+                "FL701",
+                "the imports form a cycle: " + " → ".join([*shown, module_unit.display]),
+                use.path.span,
+                hint="move what both files need into a third module",
             )
             return
         info = self._module(module_unit)
@@ -230,8 +261,10 @@ class Compiler:
             return
         if info.is_form:
             self.diags.error(
-                "FL703", f"'{use.path.value}' is a form; only modules can be imported",
-                use.path.span, hint="write `module NAME { … }` in the imported file",
+                "FL703",
+                f"'{use.path.value}' is a form; only modules can be imported",
+                use.path.span,
+                hint="write `module NAME { … }` in the imported file",
             )
             return
         self._import_names(use, ctx, info)
@@ -240,8 +273,11 @@ class Compiler:
         missing = [lang for lang in ctx.languages if lang not in info.context.languages]
         if missing:
             self.diags.error(
-                "FL600", f"the module '{use.path.value}' has no "
-                + ", ".join(language_name(m) for m in missing) + " texts", use.path.span,
+                "FL600",
+                f"the module '{use.path.value}' has no "
+                + ", ".join(language_name(m) for m in missing)
+                + " texts",
+                use.path.span,
                 hint="add the language to the module's `languages` and translate its texts",
             )
         for name in use.names:
@@ -250,7 +286,9 @@ class Compiler:
             if group is None and codelist is None:
                 known = list(info.definitions) + list(info.context.codelists)
                 self.diags.error(
-                    "FL702", f"the module '{use.path.value}' defines no '{name.raw}'", name.span,
+                    "FL702",
+                    f"the module '{use.path.value}' defines no '{name.raw}'",
+                    name.span,
                     hint=did_you_mean(name.raw, known) or _known(known),
                 )
                 continue
@@ -259,8 +297,11 @@ class Compiler:
                 continue
             ctx.broken.discard(name.raw)
             ctx.imports[name.raw] = Imported(
-                name=name.raw, module_key=info.display, group=group,
-                context=info.context if group is not None else None, codelist=codelist,
+                name=name.raw,
+                module_key=info.display,
+                group=group,
+                context=info.context if group is not None else None,
+                codelist=codelist,
             )
 
     def _find(self, token: s.Token, unit: Unit, code: str, what: str) -> Path | None:
@@ -269,8 +310,12 @@ class Compiler:
             if candidate.is_file():
                 return candidate
         tried = ", ".join(display_path(c) for c in candidates)
-        self.diags.error(code, f"the {what} file '{token.value}' was not found", token.span,
-                         hint=f"looked at: {tried}")
+        self.diags.error(
+            code,
+            f"the {what} file '{token.value}' was not found",
+            token.span,
+            hint=f"looked at: {tried}",
+        )
         return None
 
     # ---- code lists ------------------------------------------------------------------------
@@ -279,11 +324,18 @@ class Compiler:
         name = node.name.raw
         if name in ctx.codelists or (name in ctx.imports and ctx.imports[name].codelist):
             first = ctx.codelist_spans.get(name)
-            self.diags.error("FL203", f"the code list '{name}' is already defined", node.name.span,
-                             related=[d.Related("first defined", first)] if first else [])
+            self.diags.error(
+                "FL203",
+                f"the code list '{name}' is already defined",
+                node.name.span,
+                related=[d.Related("first defined", first)] if first else [],
+            )
             return
-        label = make_text(node.label, ctx.languages, self.diags, f"the label of '{name}'") \
-            if node.label else None
+        label = (
+            make_text(node.label, ctx.languages, self.diags, f"the label of '{name}'")
+            if node.label
+            else None
+        )
         from formlang.codelist_files import file_codelist
 
         if node.block is not None:
@@ -297,8 +349,15 @@ class Compiler:
         else:
             ctx.broken.add(name)
 
-    def inline_codelist(self, key: str, name: str, label: ir.Text | None, block: s.CodeBlock,
-                        ctx: FileContext, diags: d.Collector) -> ir.CodeList:
+    def inline_codelist(
+        self,
+        key: str,
+        name: str,
+        label: ir.Text | None,
+        block: s.CodeBlock,
+        ctx: FileContext,
+        diags: d.Collector,
+    ) -> ir.CodeList:
         if key in self.codelists:
             return self.codelists[key]
         codes: list[ir.Code] = []
@@ -306,17 +365,24 @@ class Compiler:
         for item in block.items:
             value = item.code.value
             if value in seen:
-                diags.error("FL208", f"the code \"{value}\" appears twice in '{name}'",
-                            item.code.span, related=[d.Related("first", seen[value].code.span)])
+                diags.error(
+                    "FL208",
+                    f"the code \"{value}\" appears twice in '{name}'",
+                    item.code.span,
+                    related=[d.Related("first", seen[value].code.span)],
+                )
                 continue
             seen[value] = item
             text = make_text(item.label, ctx.languages, diags, f'the label of code "{value}"')
             codes.append(ir.Code(value=value, label=text))
         if not codes:
-            diags.error("FL213", f"'{name}' lists no codes", block.span,
-                        hint='write one code per line: code "Label"')
-        codelist = ir.CodeList(key=key, name=name, label=label, codes=tuple(codes),
-                               span=block.span)
+            diags.error(
+                "FL213",
+                f"'{name}' lists no codes",
+                block.span,
+                hint='write one code per line: code "Label"',
+            )
+        codelist = ir.CodeList(key=key, name=name, label=label, codes=tuple(codes), span=block.span)
         self.codelists[key] = codelist
         return codelist
 

@@ -19,8 +19,9 @@ from formlang.scope import Scope, Symbol, did_you_mean
 from formlang.types import Kind, Type
 
 
-def scenarios(doc: s.Document, root: Scope, checker: ExprChecker,
-              diags: d.Collector) -> tuple[ir.Scenario, ...]:
+def scenarios(
+    doc: s.Document, root: Scope, checker: ExprChecker, diags: d.Collector
+) -> tuple[ir.Scenario, ...]:
     out = []
     names: dict[str, s.Test] = {}
     for item in doc.items:
@@ -28,15 +29,18 @@ def scenarios(doc: s.Document, root: Scope, checker: ExprChecker,
             continue
         name = item.name.value
         if name in names:
-            diags.error("FL803", f'there is already a test named "{name}"', item.name.span,
-                        related=[d.Related("first defined", names[name].name.span)])
+            diags.error(
+                "FL803",
+                f'there is already a test named "{name}"',
+                item.name.span,
+                related=[d.Related("first defined", names[name].name.span)],
+            )
         names[name] = item
         out.append(_scenario(item, root, checker, diags))
     return tuple(out)
 
 
-def _scenario(test: s.Test, root: Scope, checker: ExprChecker,
-              diags: d.Collector) -> ir.Scenario:
+def _scenario(test: s.Test, root: Scope, checker: ExprChecker, diags: d.Collector) -> ir.Scenario:
     given: dict[str, object] = {}
     today: dt.date | None = None
     expectations = []
@@ -49,10 +53,19 @@ def _scenario(test: s.Test, root: Scope, checker: ExprChecker,
         else:
             expectations.append(_expectation(item, root, checker))
     if not expectations:
-        diags.error("FL802", f'the test "{test.name.value}" expects nothing', test.name.span,
-                    hint="add a line such as: expect valid")
-    return ir.Scenario(name=test.name.value, given=given, today=today,
-                       expectations=tuple(expectations), span=test.span)
+        diags.error(
+            "FL802",
+            f'the test "{test.name.value}" expects nothing',
+            test.name.span,
+            hint="add a line such as: expect valid",
+        )
+    return ir.Scenario(
+        name=test.name.value,
+        given=given,
+        today=today,
+        expectations=tuple(expectations),
+        span=test.span,
+    )
 
 
 def _expectation(item: s.Expect, root: Scope, checker: ExprChecker) -> ir.Expectation:
@@ -75,8 +88,12 @@ def _object(node: s.DataObject, scope: Scope, diags: d.Collector) -> dict[str, o
         key = pair.key.raw
         symbol = _member(scope, key)
         if symbol is None:
-            diags.error("FL800", f"the test data names '{key}', which is not a field here",
-                        pair.key.span, hint=did_you_mean(key, _members(scope)))
+            diags.error(
+                "FL800",
+                f"the test data names '{key}', which is not a field here",
+                pair.key.span,
+                hint=did_you_mean(key, _members(scope)),
+            )
             continue
         if key in out:
             diags.error("FL800", f"'{key}' is given twice", pair.key.span)
@@ -111,16 +128,18 @@ def _nested(node: s.DataValue, symbol: Symbol, diags: d.Collector) -> object:
 
 def _rows(node: s.DataValue, symbol: Symbol, diags: d.Collector) -> object:
     if not isinstance(node, s.DataList) or symbol.scope is None:
-        diags.error("FL801", f"'{symbol.name}' is a repeat: give its rows in [{{ … }}, {{ … }}]",
-                    node.span)
+        diags.error(
+            "FL801", f"'{symbol.name}' is a repeat: give its rows in [{{ … }}, {{ … }}]", node.span
+        )
         return None
     rows = []
     for row in node.items:
         if isinstance(row, s.DataObject):
             rows.append(_object(row, symbol.scope, diags))
         else:
-            diags.error("FL801", f"each row of '{symbol.name}' is written {{ field: value }}",
-                        row.span)
+            diags.error(
+                "FL801", f"each row of '{symbol.name}' is written {{ field: value }}", row.span
+            )
     return rows
 
 
@@ -128,10 +147,13 @@ def _scalar(node: s.DataValue, symbol: Symbol, diags: d.Collector) -> object:
     type_ = symbol.type or Type(Kind.ANY)
     if type_.kind is Kind.CODES:
         if isinstance(node, s.DataList):
-            return [_one(item, Type(Kind.CODE, codelist=type_.codelist), symbol, diags)
-                    for item in node.items]
-        diags.error("FL801", f"'{symbol.name}' is a multiple choice: give a list [\"…\"]",
-                    node.span)
+            return [
+                _one(item, Type(Kind.CODE, codelist=type_.codelist), symbol, diags)
+                for item in node.items
+            ]
+        diags.error(
+            "FL801", f"'{symbol.name}' is a multiple choice: give a list [\"…\"]", node.span
+        )
         return None
     if not isinstance(node, s.Literal):
         diags.error("FL801", f"'{symbol.name}' takes a single value here", node.span)
@@ -143,8 +165,12 @@ def _one(node: s.DataValue, type_: Type, symbol: Symbol, diags: d.Collector) -> 
     value = _python(node) if isinstance(node, s.Literal) else _NOTHING
     if value is not _NOTHING and _fits(value, type_, symbol):
         return value
-    diags.error("FL801", f"'{symbol.name}' holds {type_.describe()}; this value does not fit",
-                node.span, hint=_example(type_))
+    diags.error(
+        "FL801",
+        f"'{symbol.name}' holds {type_.describe()}; this value does not fit",
+        node.span,
+        hint=_example(type_),
+    )
     return None
 
 
@@ -171,8 +197,9 @@ def _fits(value: object, type_: Type, symbol: Symbol) -> bool:
     if isinstance(value, bool):
         return kind is Kind.BOOLEAN
     if isinstance(value, int | Decimal):
-        return kind in (Kind.DECIMAL, Kind.MONEY) or (kind is Kind.INTEGER and
-                                                      isinstance(value, int))
+        return kind in (Kind.DECIMAL, Kind.MONEY) or (
+            kind is Kind.INTEGER and isinstance(value, int)
+        )
     if not isinstance(value, str):
         return False
     if kind in (Kind.DATE, Kind.TIME, Kind.DATETIME):

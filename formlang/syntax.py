@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from formlang.record import Record
 from formlang.source import Source, Span
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Node:
+class Node(Record):
     span: Span = field(compare=False, repr=False)
 
 
 # ---- leaves -----------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Token(Node):
     """A name, number, string, language tag or unit, as written."""
 
@@ -58,13 +57,11 @@ def unquote(raw: str) -> str:
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class TextPart(Node):
     lang: Token | None  # None: the form's default language
     string: Token
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Text(Node):
     """A user-facing string and its translations: "Name" @en "Name"."""
 
@@ -74,14 +71,12 @@ class Text(Node):
 # ---- expressions ------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Literal(Node):
     kind: str  # number string true false null date time datetime duration
     raw: str
     unit: str | None = None  # for durations: year(s), month(s), week(s), day(s)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class PathExpr(Node):
     names: tuple[Token, ...]
 
@@ -90,19 +85,16 @@ class PathExpr(Node):
         return ".".join(n.raw for n in self.names)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Call(Node):
     func: Token
     args: tuple[Expr, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Unary(Node):
     op: str  # "not" | "-"
     operand: Expr
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Binary(Node):
     op: str  # or and == != < <= > >= in "not in" + - * /
     left: Expr
@@ -110,12 +102,10 @@ class Binary(Node):
     op_span: Span = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class ListExpr(Node):
     items: tuple[Expr, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Paren(Node):
     inner: Expr
 
@@ -128,7 +118,6 @@ Expr = Literal | PathExpr | Call | Unary | Binary | ListExpr | Paren
 OptionArg = Token | Text | Literal | PathExpr | Call | Unary | Binary | ListExpr | Paren
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Option(Node):
     """`keyword args…`: optional, when EXPR, min EXPR, hint TEXT, …"""
 
@@ -140,36 +129,30 @@ class Option(Node):
 # ---- statements -------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Setting(Node):
     key: str  # title | description | authority | legal
     text: Text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Languages(Node):
     tags: tuple[Token, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Use(Node):
     names: tuple[Token, ...]
     path: Token
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class CodeItem(Node):
     code: Token
     label: Text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class CodeBlock(Node):
     items: tuple[CodeItem, ...]
     close: Span = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Codes(Node):
     name: Token
     label: Text | None
@@ -178,13 +161,11 @@ class Codes(Node):
     block: CodeBlock | None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Block(Node):
     items: tuple[Item, ...]
     close: Span = field(compare=False, repr=False)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Page(Node):
     name: Token
     label: Text | None
@@ -192,7 +173,6 @@ class Page(Node):
     body: Block
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Group(Node):
     """`group name "Label" { … }`, or `group name: module_group` with no body."""
 
@@ -203,7 +183,6 @@ class Group(Node):
     body: Block | None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Repeat(Node):
     name: Token
     uses: Token | None
@@ -212,7 +191,6 @@ class Repeat(Node):
     body: Block | None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Alternative(Node):
     name: Token
     label: Text | None
@@ -220,13 +198,11 @@ class Alternative(Node):
     body: Block
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class TypeRef(Node):
     name: Token
     codelist: Token | None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Field(Node):
     name: Token
     type: TypeRef
@@ -242,7 +218,6 @@ class Field(Node):
         return tuple(p for p in self.parts if isinstance(p, CodeBlock))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Computed(Node):
     name: Token
     type: TypeRef
@@ -251,14 +226,12 @@ class Computed(Node):
     options: tuple[Option, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Info(Node):
     kind: Token | None
     text: Text
     options: tuple[Option, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Rule(Node):
     expr: Expr
     options: tuple[Option, ...]
@@ -267,18 +240,15 @@ class Rule(Node):
 # ---- scenario tests -----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class DataPair(Node):
     key: Token
     value: DataValue
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class DataObject(Node):
     pairs: tuple[DataPair, ...]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class DataList(Node):
     items: tuple[DataValue, ...]
 
@@ -286,23 +256,19 @@ class DataList(Node):
 DataValue = Literal | DataObject | DataList
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Given(Node):
     data: DataObject
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Today(Node):
     date: Literal
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Expect(Node):
     kind: str  # "valid" | "invalid" | "expr"
     expr: Expr | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Test(Node):
     name: Token
     items: tuple[Given | Today | Expect, ...]
@@ -326,7 +292,6 @@ Item = (
 )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
 class Document(Node):
     kind: str  # "form" | "module"
     name: Token

@@ -12,8 +12,7 @@ from formlang.checks.walk import refs
 def computed_cycles(form: ir.Form, codelists: dict[str, ir.CodeList]) -> Iterator[d.Diagnostic]:
     computed = {e.path: e for e in ir.walk(form.children) if isinstance(e, ir.Computed)}
     deps = {
-        path: [r.path for r in refs(c.expr) if r.path in computed]
-        for path, c in computed.items()
+        path: [r.path for r in refs(c.expr) if r.path in computed] for path, c in computed.items()
     }
     reported: set[ir.Path] = set()
     for start in computed:
@@ -27,8 +26,9 @@ def computed_cycles(form: ir.Form, codelists: dict[str, ir.CodeList]) -> Iterato
             "FL500",
             f"the computed value '{first.name}' depends on itself: {chain}",
             first.expr.span,
-            related=[d.Related(f"'{computed[p].name}' is computed", computed[p].span)
-                     for p in cycle[1:]],
+            related=[
+                d.Related(f"'{computed[p].name}' is computed", computed[p].span) for p in cycle[1:]
+            ],
             hint="a computed value may use fields and other computed values, but not in a circle",
         )
 

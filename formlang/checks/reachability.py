@@ -12,6 +12,7 @@ shown is an error; other dead conditions are warnings.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 
 from formlang import diagnostics as d
@@ -32,8 +33,9 @@ def reachability(form: ir.Form, codelists: dict[str, ir.CodeList]) -> Iterator[d
         if when is None:
             continue
         if _is_constant(when, True):
-            yield d.make("FL503", "this condition is always true", when.span,
-                         hint="remove the `when`")
+            yield d.make(
+                "FL503", "this condition is always true", when.span, hint="remove the `when`"
+            )
             continue
         outer = analysis.shown(ancestors, element)
         if not _satisfiable(outer):
@@ -45,8 +47,11 @@ def reachability(form: ir.Form, codelists: dict[str, ir.CodeList]) -> Iterator[d
 
 
 def _dead(element: ir.Element, when: ir.Expr) -> d.Diagnostic:
-    required = [f for f in [element, *ir.walk(ir.children(element))]
-                if isinstance(f, ir.Field) and not f.optional and f.required_when is None]
+    required = [
+        f
+        for f in [element, *ir.walk(ir.children(element))]
+        if isinstance(f, ir.Field) and not f.optional and f.required_when is None
+    ]
     if required:
         names = ", ".join(f"'{f.name}'" for f in required[:3])
         return d.make(
@@ -57,8 +62,11 @@ def _dead(element: ir.Element, when: ir.Expr) -> d.Diagnostic:
             hint="check the values compared here against the conditions of the page, group or "
             "alternative around it",
         )
-    return d.make("FL502", "this condition can never be true together with the conditions "
-                  "around it", when.span)
+    return d.make(
+        "FL502",
+        "this condition can never be true together with the conditions around it",
+        when.span,
+    )
 
 
 def _rules(form: ir.Form, analysis: _Analysis) -> Iterator[d.Diagnostic]:
@@ -66,8 +74,9 @@ def _rules(form: ir.Form, analysis: _Analysis) -> Iterator[d.Diagnostic]:
         if _is_constant(rule.expr, True):
             yield d.make("FL503", "this rule always holds, so it checks nothing", rule.expr.span)
         elif not _satisfiable(analysis.condition(rule.expr, depth=0)):
-            yield d.make("FL502", "this rule can never hold, so every submission fails it",
-                         rule.expr.span)
+            yield d.make(
+                "FL502", "this rule can never hold, so every submission fails it", rule.expr.span
+            )
 
 
 class _Analysis:
@@ -78,12 +87,11 @@ class _Analysis:
             if path is not None:
                 self.visibility[path] = (element, ancestors)
 
-    def shown(self, ancestors: tuple[ir.Element, ...], element: ir.Element,
-              depth: int = 1) -> Dnf:
+    def shown(self, ancestors: tuple[ir.Element, ...], element: ir.Element, depth: int = 1) -> Dnf:
         """When everything around `element` is shown (not `element`'s own `when`)."""
         result: Dnf = [frozenset()]
         chain = (*ancestors, element)
-        for outer, inner in zip(chain, chain[1:], strict=False):
+        for outer, inner in itertools.pairwise(chain):
             when = getattr(outer, "when", None)
             if when is not None:
                 result = _and(result, self.condition(when, depth))
@@ -109,8 +117,12 @@ class _Analysis:
 
 
 def _asked(dnf: Dnf) -> set[ir.Path]:
-    return {atom[1] for conj in dnf for positive, atom in conj  # type: ignore[misc]
-            if positive and atom[0] == "eq" and atom[2] is not None}
+    return {
+        atom[1]
+        for conj in dnf
+        for positive, atom in conj  # type: ignore[misc]
+        if positive and atom[0] == "eq" and atom[2] is not None
+    }
 
 
 def _and_where(dnf: Dnf, path: ir.Path, needed: Dnf) -> Dnf:
@@ -155,8 +167,9 @@ def _atoms(expr: ir.Expr, positive: bool) -> Dnf:
 
 
 def _fact(expr: ir.Binary) -> tuple[list[Atom], bool] | None:
-    ref, other = (expr.left, expr.right) if isinstance(expr.left, ir.Ref) else (expr.right,
-                                                                               expr.left)
+    ref, other = (
+        (expr.left, expr.right) if isinstance(expr.left, ir.Ref) else (expr.right, expr.left)
+    )
     if not isinstance(ref, ir.Ref) or ref.is_list:
         return None
     values = other.items if isinstance(other, ir.ListValue) else (other,)
@@ -171,13 +184,21 @@ def _fact(expr: ir.Binary) -> tuple[list[Atom], bool] | None:
 def _constant(expr: ir.Expr) -> bool | None:
     if isinstance(expr, ir.Literal) and isinstance(expr.value, bool):
         return expr.value
-    if isinstance(expr, ir.Binary) and isinstance(expr.left, ir.Literal) and isinstance(
-        expr.right, ir.Literal
+    if (
+        isinstance(expr, ir.Binary)
+        and isinstance(expr.left, ir.Literal)
+        and isinstance(expr.right, ir.Literal)
     ):
         a, b = expr.left.value, expr.right.value
         try:
-            return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b,  # type: ignore[operator]
-                    ">": a > b, ">=": a >= b}.get(expr.op)  # type: ignore[operator]
+            return {
+                "==": a == b,
+                "!=": a != b,
+                "<": a < b,
+                "<=": a <= b,  # type: ignore[operator]
+                ">": a > b,
+                ">=": a >= b,
+            }.get(expr.op)  # type: ignore[operator]
         except TypeError:
             return None
     return None

@@ -32,7 +32,7 @@ def with_ancestors(form: ir.Form) -> Iterator[tuple[ir.Element, tuple[ir.Element
     while stack:
         element, ancestors = stack.pop()
         yield element, ancestors
-        inner = ancestors + (element,)
+        inner = (*ancestors, element)
         stack.extend((child, inner) for child in reversed(ir.children(element)))
 
 
