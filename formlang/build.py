@@ -7,7 +7,7 @@ each field's options become its `Constraints`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from formlang import diagnostics as d
 from formlang import ir
@@ -53,7 +53,7 @@ class Builder:
             return None
         if isinstance(node, s.Field):
             return FieldBuilder(self, decl, node).build()
-        handler = {
+        handler: Any = {
             s.Computed: self.computed,
             s.Group: self.group,
             s.Repeat: self.repeat,

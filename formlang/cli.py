@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -35,7 +36,10 @@ def main() -> None:
     """
 
 
-def _library_option(func: object) -> object:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _library_option(func: F) -> F:
     return click.option(
         "--library",
         "-L",
@@ -43,7 +47,7 @@ def _library_option(func: object) -> object:
         multiple=True,
         type=click.Path(file_okay=False),
         help="Another folder to look for imported modules and code lists in.",
-    )(func)  # type: ignore[arg-type]
+    )(func)
 
 
 @main.command()

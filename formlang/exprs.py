@@ -363,7 +363,7 @@ class ExprChecker:
             return
         labels = {c.label.default: c.value for c in codelist.codes}
         if value in labels:
-            hint = f'write the code "{labels[value]}", not its label'
+            hint: str | None = f'write the code "{labels[value]}", not its label'
         else:
             match = suggest(value, codelist.values) if len(codelist.codes) < 5000 else None
             hint = f'did you mean "{match}"?' if match else _listing(codelist.values, '"')

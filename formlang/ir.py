@@ -70,7 +70,7 @@ class Ref(Record):
     """
 
     path: Path
-    repeats: Path  # the data paths of the repeats along `path`, outermost first
+    repeats: tuple[Path, ...]  # the data paths of the repeats along `path`, outermost first
     bound: int
     type: Type
     span: Span = field(compare=False, repr=False)

@@ -338,6 +338,7 @@ class Compiler:
         )
         from formlang.codelist_files import file_codelist
 
+        found: ir.CodeList | None
         if node.block is not None:
             key = f"{ctx.source.path}#{name}"
             found = self.inline_codelist(key, name, label, node.block, ctx, self.diags)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from formlang import diagnostics as d
 from formlang import ir
@@ -203,7 +204,7 @@ def _fits(value: object, type_: Type, symbol: Symbol) -> bool:
     if not isinstance(value, str):
         return False
     if kind in (Kind.DATE, Kind.TIME, Kind.DATETIME):
-        parse = {Kind.DATE: dt.date, Kind.TIME: dt.time, Kind.DATETIME: dt.datetime}[kind]
+        parse: Any = {Kind.DATE: dt.date, Kind.TIME: dt.time, Kind.DATETIME: dt.datetime}[kind]
         try:
             parse.fromisoformat(value)
         except ValueError:

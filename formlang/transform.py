@@ -252,7 +252,7 @@ class ToSyntax(Transformer[LarkToken, Any]):
             span=self._span(meta), name=name, label=label, options=tuple(rest), body=body
         )
 
-    def type(self, meta: Meta, children: list[Any]) -> s.TypeRef:
+    def type_ref(self, meta: Meta, children: list[Any]) -> s.TypeRef:
         toks = [self._tok(c) for c in children]
         return s.TypeRef(
             span=self._span(meta), name=toks[0], codelist=toks[1] if len(toks) > 1 else None
@@ -327,7 +327,7 @@ class ToSyntax(Transformer[LarkToken, Any]):
     def expect_expr(self, meta: Meta, children: list[Any]) -> s.Expect:
         return s.Expect(span=self._span(meta), kind="expr", expr=children[0])
 
-    def object(self, meta: Meta, children: list[Any]) -> s.DataObject:
+    def data_object(self, meta: Meta, children: list[Any]) -> s.DataObject:
         return s.DataObject(span=self._span(meta), pairs=tuple(children))
 
     def pair(self, meta: Meta, children: list[Any]) -> s.DataPair:
@@ -372,7 +372,7 @@ class ToSyntax(Transformer[LarkToken, Any]):
     def comparison(self, meta: Meta, children: list[Any]) -> s.Expr:
         return self._binary_chain(children)
 
-    def sum(self, meta: Meta, children: list[Any]) -> s.Expr:
+    def sum_expr(self, meta: Meta, children: list[Any]) -> s.Expr:
         return self._binary_chain(children)
 
     def product(self, meta: Meta, children: list[Any]) -> s.Expr:
@@ -386,8 +386,12 @@ class ToSyntax(Transformer[LarkToken, Any]):
     def not_(self, meta: Meta, children: list[Any]) -> s.Unary:
         return s.Unary(span=self._span(meta), op="not", operand=children[0])
 
-    def neg(self, meta: Meta, children: list[Any]) -> s.Unary:
-        return s.Unary(span=self._span(meta), op="-", operand=children[0])
+    def neg(self, meta: Meta, children: list[Any]) -> s.Unary | s.Literal:
+        operand = children[0]
+        if isinstance(operand, s.Literal) and operand.kind == "number" and operand.unit is None:
+            # -5 is one number, as in data; the formatter then keeps `min -5` inline.
+            return s.Literal(span=self._span(meta), kind="number", raw="-" + operand.raw)
+        return s.Unary(span=self._span(meta), op="-", operand=operand)
 
     def call(self, meta: Meta, children: list[Any]) -> s.Call:
         return s.Call(span=self._span(meta), func=self._tok(children[0]), args=tuple(children[1:]))
@@ -395,7 +399,7 @@ class ToSyntax(Transformer[LarkToken, Any]):
     def path(self, meta: Meta, children: list[Any]) -> s.PathExpr:
         return s.PathExpr(span=self._span(meta), names=tuple(self._tok(c) for c in children))
 
-    def list(self, meta: Meta, children: list[Any]) -> s.ListExpr:
+    def list_expr(self, meta: Meta, children: list[Any]) -> s.ListExpr:
         return s.ListExpr(span=self._span(meta), items=tuple(children))
 
     def paren(self, meta: Meta, children: list[Any]) -> s.Paren:

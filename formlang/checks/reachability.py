@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from typing import Any, cast
 
 from formlang import diagnostics as d
 from formlang import ir
@@ -118,9 +119,9 @@ class _Analysis:
 
 def _asked(dnf: Dnf) -> set[ir.Path]:
     return {
-        atom[1]
+        cast(ir.Path, atom[1])
         for conj in dnf
-        for positive, atom in conj  # type: ignore[misc]
+        for positive, atom in conj
         if positive and atom[0] == "eq" and atom[2] is not None
     }
 
@@ -189,16 +190,17 @@ def _constant(expr: ir.Expr) -> bool | None:
         and isinstance(expr.left, ir.Literal)
         and isinstance(expr.right, ir.Literal)
     ):
-        a, b = expr.left.value, expr.right.value
+        a: Any = expr.left.value
+        b: Any = expr.right.value
         try:
             return {
                 "==": a == b,
                 "!=": a != b,
                 "<": a < b,
-                "<=": a <= b,  # type: ignore[operator]
+                "<=": a <= b,
                 ">": a > b,
                 ">=": a >= b,
-            }.get(expr.op)  # type: ignore[operator]
+            }.get(expr.op)
         except TypeError:
             return None
     return None

@@ -20,7 +20,7 @@ def self_reference(form: ir.Form, codelists: dict[str, ir.CodeList]) -> Iterator
                 name = ".".join(ref.path)
                 yield d.make(
                     "FL504",
-                    f"'{element.name}' is shown only when '{name}' has a value, but "
+                    f"'{path[-1]}' is shown only when '{name}' has a value, but "
                     f"'{name}' can only be filled in when it is shown",
                     ref.span,
                     hint="make the condition depend on another field",
