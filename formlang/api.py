@@ -7,8 +7,10 @@ to check many files at once, sharing imported modules between them.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from formlang import diagnostics as d
@@ -25,6 +27,19 @@ class FormError(Exception):
         first = d.render_text(errors[0]) if errors else "unknown problem"
         more = f"\n(and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(f"{first}{more}")
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Compiling makes many small objects and no cycles worth collecting mid-way:
+    the cyclic collector would cost a sixth of the time for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _compiler(library: Iterable[str | Path] | None) -> object:
@@ -46,7 +61,8 @@ def load(path: str | os.PathLike[str], *, library: Iterable[str | Path] | None =
 
     compiler = _compiler(library)
     assert isinstance(compiler, Compiler)
-    form = compiler.compile(compiler.loader.load(Path(path), str(path)))
+    with _no_gc():
+        form = compiler.compile(compiler.loader.load(Path(path), str(path)))
     return _result(form, compiler.diags.items)
 
 
@@ -58,7 +74,8 @@ def parse(
 
     compiler = _compiler(library)
     assert isinstance(compiler, Compiler)
-    form = compiler.compile(compiler.loader.load_text(text, path))
+    with _no_gc():
+        form = compiler.compile(compiler.loader.load_text(text, path))
     return _result(form, compiler.diags.items)
 
 
@@ -104,7 +121,8 @@ def check_paths(
     files, _ = form_files(paths)
     forms = []
     for file in files:
-        form = compiler.compile(compiler.loader.load(file, str(file)))
+        with _no_gc():
+            form = compiler.compile(compiler.loader.load(file, str(file)))
         if form is not None:
             forms.append(form)
     return forms, d.sort(compiler.diags.items)

@@ -77,14 +77,17 @@ def _parser() -> object:
     cache = _cache_file()
     if cache:
         kwargs["cache"] = cache
+    from formlang.lexer import FormLexer
+
     return Lark(
         grammar,
         parser="lalr",
-        lexer="contextual",
+        lexer=FormLexer,
         propagate_positions=True,
         maybe_placeholders=False,
         **kwargs,
     )
+
 
 
 def terminal_patterns() -> dict[str, str]:
@@ -112,16 +115,48 @@ def parse(source: Source) -> tuple[ParsedFile, list[d.Diagnostic]]:
         return ParsedFile(source, None, ()), [too_deep]
     diags: list[d.Diagnostic] = []
     text = source.text
+    escapes = _bad_escapes(source)
     for _ in range(MAX_RECOVERIES):
         result = _parse_once(source, text)
         if isinstance(result, ParsedFile):
-            return (ParsedFile(source, None, result.comments) if diags else result), diags
+            kept = ParsedFile(source, None, result.comments) if diags else result
+            return kept, diags + escapes
         diags.append(result)
         blanked = _blank_statement(text, result.span.start, len(source.text))
         if blanked is None:
             break
         text = blanked
-    return ParsedFile(source, None, ()), diags
+    return ParsedFile(source, None, ()), diags + escapes
+
+
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _bad_escapes(source: Source) -> list[d.Diagnostic]:
+    """Backslashes in texts that are not one of the escapes \\n \\t \\" \\\\ (FL113)."""
+    out: list[d.Diagnostic] = []
+    if "\\" not in source.text:
+        return out
+    for match in _COMMENT_OR_STRING.finditer(source.text):
+        if match.group().startswith("#"):
+            continue
+        for esc in _ESCAPE.finditer(match.group()):
+            if esc.group(1) in 'nt"\\':
+                continue
+            start = match.start() + esc.start()
+            shown = esc.group() if esc.group(1).isprintable() else "\\"
+            out.append(
+                d.make(
+                    "FL113",
+                    f"'{shown}' is not an escape in a text",
+                    source.span(start, start + len(shown)),
+                    hint=f"for a backslash (as in a pattern) write two: '\\{shown}'; "
+                    'the escapes are \\n, \\t, \\" and \\\\',
+                )
+            )
+            if len(out) >= MAX_RECOVERIES:
+                return out
+    return out
 
 
 def _only_comments(text: str) -> bool:
@@ -141,30 +176,20 @@ def _comments_only(source: Source) -> tuple[Comment, ...]:
 
 
 def _parse_once(source: Source, text: str) -> ParsedFile | d.Diagnostic:
-    from lark.exceptions import UnexpectedInput, VisitError
+    from lark.exceptions import UnexpectedInput
 
     from formlang.transform import ToSyntax
 
-    comments: list[Comment] = []
-    parser = _parser()
     try:
-        tree = parser.parse(text)  # type: ignore[attr-defined]
+        tree = _parser().parse(text)  # type: ignore[attr-defined]
     except UnexpectedInput as exc:
         return _describe(exc, source, text)
     except RecursionError:
         return _too_deep(source, 0)
-    # Comments are collected from the token stream separately: Lark drops
-    # ignored tokens, and a callback would also see comments of blanked text.
-    comments = _collect_comments(source, text)
-    limit = sys.getrecursionlimit()
-    try:
-        sys.setrecursionlimit(max(limit, 20_000))
-        document: Document | None = ToSyntax(source).transform(tree)
-    except (RecursionError, VisitError):
-        return _too_deep(source, 0)
-    finally:
-        sys.setrecursionlimit(limit)
-    return ParsedFile(source, document, tuple(comments))
+    document: Document | None = ToSyntax(source).transform(tree)
+    # Comments are found in the text itself: Lark drops ignored tokens, and a
+    # lexer callback would also see the comments of blanked-out statements.
+    return ParsedFile(source, document, tuple(_collect_comments(source, text)))
 
 
 _COMMENT_OR_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*')
@@ -178,22 +203,29 @@ def _collect_comments(source: Source, text: str) -> list[Comment]:
     return out
 
 
+_BRACKETS = re.compile(r"[{}\[\]()]")
+_PREFIX_RUN = re.compile(r"(?:(?:\bnot\b|-)\s*){" + str(MAX_NESTING) + ",}")
+
+
 def _nesting_problem(source: Source) -> d.Diagnostic | None:
     """Deep nesting is refused up front: later stages walk the tree recursively."""
+    stripped = _COMMENT_OR_STRING.sub(_blank, source.text)
     depth = 0
-    text = source.text
-    stripped = _COMMENT_OR_STRING.sub(lambda m: " " * len(m.group()), text)
-    for i, ch in enumerate(stripped):
-        if ch in "{[(":
+    for match in _BRACKETS.finditer(stripped):
+        if match.group() in "{[(":
             depth += 1
             if depth > MAX_NESTING:
-                return _too_deep(source, i)
-        elif ch in "}])":
-            depth = max(0, depth - 1)
-    run = re.search(r"(?:(?:\bnot\b|-)\s*){" + str(MAX_NESTING) + ",}", stripped)
+                return _too_deep(source, match.start())
+        elif depth:
+            depth -= 1
+    run = _PREFIX_RUN.search(stripped)
     if run:
         return _too_deep(source, run.start())
     return None
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
 
 
 def _too_deep(source: Source, offset: int) -> d.Diagnostic:
@@ -255,6 +287,7 @@ _TERMINAL_WORDS = {
     "DURATION_UNIT": "a unit (days, weeks, months, years)",
     "SIZE_UNIT": "a size unit (KB, MB, GB)",
     "$END": "the end of the file",
+    "<END-OF-FILE>": "the end of the file",
 }
 _STATEMENT_HINT = "a statement (field, group, repeat, page, info, rule, …)"
 
@@ -272,9 +305,13 @@ def _describe(exc: object, source: Source, text: str) -> d.Diagnostic:
     assert isinstance(exc, UnexpectedToken)
     tok = exc.token
     start = tok.start_pos or 0
-    span = source.span(start, tok.end_pos or start + len(str(tok)))
+    end = tok.end_pos or start + len(str(tok))
+    word = _WORD.match(text, start)
+    if word and word.end() > end:  # the fallback lexer may split a word ("tex" + "t")
+        end = word.end()
+    span = source.span(start, end)
     expected = set(exc.expected)
-    found = str(tok)
+    found = text[start:end] if word and word.end() == end else str(tok)
     if tok.type == "STRING" and len(found) > 40:
         found = found[:37] + '…"'
     return d.make(
@@ -283,6 +320,9 @@ def _describe(exc: object, source: Source, text: str) -> d.Diagnostic:
         span,
         hint=_hint_for(tok.type, found, expected),
     )
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _quote_found(kind: str, found: str) -> str:
@@ -323,7 +363,20 @@ def _hint_for(kind: str, found: str, expected: set[str]) -> str | None:
         return "write `and`, `or` and `not`"
     if kind == "NAME" and found in {"=", "is"}:
         return "to compare two values write '=='"
+    if found == "}" and expected_text <= {"$END", "<END-OF-FILE>"}:
+        return "this '}' closes nothing: remove it, or look for a '{' that is missing above"
+    if _WORD.fullmatch(found):
+        return _keyword_hint(found, expected_text)
     return None
+
+
+def _keyword_hint(found: str, expected_text: set[str]) -> str | None:
+    """A misspelt keyword: the closest keyword that may stand here."""
+    import difflib
+
+    keywords = sorted(w for w in expected_text if _WORD.fullmatch(w) and w.islower())
+    match = difflib.get_close_matches(found.lower(), keywords, n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match and match[0] != found else None
 
 
 def _unexpected_end(source: Source, expected: set[str]) -> d.Diagnostic:
@@ -343,14 +396,32 @@ def _unexpected_end(source: Source, expected: set[str]) -> d.Diagnostic:
 
 
 def _unclosed_brace(text: str) -> int | None:
-    stripped = _COMMENT_OR_STRING.sub(lambda m: " " * len(m.group()), text)
-    stack = []
-    for i, ch in enumerate(stripped):
-        if ch == "{":
+    """The '{' that is most likely never closed.
+
+    Counting alone blames the outermost '{'; but when a '}' closes a '{'
+    whose line is indented differently, the first such '{' is the likelier
+    culprit (its own '}' was forgotten, and every later '}' shifted by one).
+    """
+    stripped = _COMMENT_OR_STRING.sub(_blank, text)
+    stack: list[int] = []
+    suspect = None
+    for match in re.finditer("[{}]", stripped):
+        i = match.start()
+        if match.group() == "{":
             stack.append(i)
-        elif ch == "}" and stack:
-            stack.pop()
-    return stack[-1] if stack else None
+        elif stack:
+            opener = stack.pop()
+            if suspect is None and _indent_at(stripped, opener) != _indent_at(stripped, i):
+                suspect = opener
+    if not stack:
+        return None
+    return suspect if suspect is not None else stack[-1]
+
+
+def _indent_at(text: str, pos: int) -> int:
+    start = text.rfind("\n", 0, pos) + 1
+    line = text[start : pos + 1]
+    return len(line) - len(line.lstrip(" \t"))
 
 
 def _bad_character(exc: object, source: Source, text: str) -> d.Diagnostic:

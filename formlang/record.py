@@ -25,6 +25,7 @@ class Record:
     _fields: ClassVar[tuple[str, ...]] = ()
     _defaults: ClassVar[dict[str, Any]] = {}
     _factories: ClassVar[dict[str, Any]] = {}
+    _field_set: ClassVar[frozenset[str]] = frozenset()
     _compare: ClassVar[tuple[str, ...]] = ()
     _shown: ClassVar[tuple[str, ...]] = ()
 
@@ -55,21 +56,28 @@ class Record:
             if spec is not _MISSING:
                 delattr(cls, name)  # the default lives in _defaults, not on the class
         cls._fields, cls._defaults, cls._factories = tuple(fields), defaults, factories
+        cls._field_set = frozenset(fields)
         cls._compare, cls._shown = tuple(compare), tuple(shown)
 
     def __init__(self, **values: Any) -> None:
-        setter = object.__setattr__
+        if values.keys() != self._field_set:
+            values = self._complete(values)
+        self.__dict__.update(values)  # frozen: written once here, never through setattr
+
+    def _complete(self, values: dict[str, Any]) -> dict[str, Any]:
+        unknown = values.keys() - self._field_set
+        if unknown:
+            raise TypeError(f"{type(self).__name__}() got unexpected {', '.join(sorted(unknown))}")
         for name in self._fields:
             if name in values:
-                setter(self, name, values.pop(name))
-            elif name in self._defaults:
-                setter(self, name, self._defaults[name])
+                continue
+            if name in self._defaults:
+                values[name] = self._defaults[name]
             elif name in self._factories:
-                setter(self, name, self._factories[name]())
+                values[name] = self._factories[name]()
             else:
                 raise TypeError(f"{type(self).__name__}() missing argument '{name}'")
-        if values:
-            raise TypeError(f"{type(self).__name__}() got unexpected {', '.join(values)}")
+        return values
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise dataclasses.FrozenInstanceError(f"cannot assign to field '{name}'")

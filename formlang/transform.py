@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from lark import Token as LarkToken
-from lark import Transformer, v_args
+from lark import Tree
 from lark.tree import Meta
 
 from formlang import syntax as s
@@ -52,13 +52,41 @@ _TOKEN_KINDS = {
 }
 
 
-@v_args(meta=True)
-class ToSyntax(Transformer[LarkToken, Any]):
-    """Builds syntax nodes bottom-up; every node gets the span of its text."""
+def _option_builder(keyword: str) -> Any:
+    def build(self: ToSyntax, meta: Meta, children: list[Any]) -> s.Option:
+        span = self._span(meta)
+        return s.Option(
+            span=span,
+            keyword=keyword,
+            args=tuple(self._arg(c) for c in children),
+            keyword_span=Span(span.source, span.start, span.start + len(keyword)),
+        )
+
+    return build
+
+
+class ToSyntax:
+    """Builds syntax nodes bottom-up; every node gets the span of its text.
+
+    Each grammar rule has a method `rule(meta, children)`. The walk is
+    iterative, so deeply nested input cannot exhaust the Python stack.
+    """
 
     def __init__(self, source: Source) -> None:
-        super().__init__(visit_tokens=False)
         self.source = source
+
+    def transform(self, root: Tree[LarkToken]) -> Any:
+        order: list[Tree[LarkToken]] = []
+        stack = [root]
+        while stack:
+            tree = stack.pop()
+            order.append(tree)
+            stack.extend(c for c in tree.children if isinstance(c, Tree))
+        values: dict[int, Any] = {}
+        for tree in reversed(order):  # every subtree comes before its parent
+            children = [values.pop(id(c)) if isinstance(c, Tree) else c for c in tree.children]
+            values[id(tree)] = getattr(self, tree.data)(tree.meta, children)
+        return values[id(root)]
 
     # ---- helpers ------------------------------------------------------------
 
@@ -83,17 +111,10 @@ class ToSyntax(Transformer[LarkToken, Any]):
         rest = [c for c in children if not isinstance(c, LarkToken)]
         return toks, rest
 
-    def __default__(self, data: Any, children: list[Any], meta: Meta) -> Any:
-        keyword = _OPTION_KEYWORDS.get(str(data))
-        if keyword is None:  # pragma: no cover - every rule has a method
-            raise AssertionError(f"no syntax node for grammar rule {data}")
-        span = self._span(meta)
-        return s.Option(
-            span=span,
-            keyword=keyword,
-            args=tuple(self._arg(c) for c in children),
-            keyword_span=Span(span.source, span.start, span.start + len(keyword)),
-        )
+    # One method per `option` alternative of the grammar (opt_optional, opt_when, …):
+    # the parser calls them while it parses, so each rule needs its own.
+    for _rule, _keyword in _OPTION_KEYWORDS.items():
+        locals()[_rule] = _option_builder(_keyword)
 
     # ---- document -----------------------------------------------------------
 
