@@ -48,9 +48,9 @@ def generate(fields: int) -> str:
         lines.append(f'      field plz: postal_code "PLZ {g}" optional')
         lines.append(f'      field email: email "E-Mail {g}" optional')
         lines.append(f'      field ok: boolean "Bestätigt {g}"')
-        lines.append(f"      field telefon: phone \"Telefon {g}\" optional")
+        lines.append(f'      field telefon: phone "Telefon {g}" optional')
         lines.append("    }")
-        lines.append(f"    rule g{g}.anzahl <= 50 or g{g}.art == \"a\" on g{g}.anzahl")
+        lines.append(f'    rule g{g}.anzahl <= 50 or g{g}.art == "a" on g{g}.anzahl')
         lines.append('      message "Höchstens 50."')
         lines.append("  }")
     lines.append("}")
@@ -88,8 +88,12 @@ def bench_cold(runs: int) -> tuple[float, float, float]:
         form = Path(tmp) / "fifty.form"
         form.write_text(generate(50), encoding="utf-8")
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "formlang")],
-                       check=True, env=env, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "compileall", "-q", str(ROOT / "formlang")],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
         cli = [str(VENV_BIN / "formlang"), "check", str(form)]
         subprocess.run(cli, check=True, env=env, capture_output=True)  # warm the parser cache
 
@@ -109,15 +113,21 @@ def main() -> None:
     args = parser.parse_args()
     full, bare, count = bench_check(args.fields, args.runs)
     cold, python, imports = bench_cold(args.runs)
-    print(f"| measurement | median (ms) | baseline (ms) | ratio |")
+    print("| measurement | median (ms) | baseline (ms) | ratio |")
     print("|---|---:|---:|---:|")
-    print(f"| check of a {count}-field form (parse + resolve + checks) | {full:.0f} "
-          f"| {bare:.0f} (bare Lark parse) | {full / bare:.1f}× |")
-    print(f"| cold `formlang check` of a 50-field form | {cold:.0f} "
-          f"| {python:.0f} (`python -c pass`) | {cold / python:.1f}× |")
+    print(
+        f"| check of a {count}-field form (parse + resolve + checks) | {full:.0f} "
+        f"| {bare:.0f} (bare Lark parse) | {full / bare:.1f}× |"
+    )
+    print(
+        f"| cold `formlang check` of a 50-field form | {cold:.0f} "
+        f"| {python:.0f} (`python -c pass`) | {cold / python:.1f}× |"
+    )
     print(f"| | | {imports:.0f} (`import lark, click`) | {cold / imports:.1f}× |")
-    print(f"\ngoals: {count} fields < 500 ms: {'met' if full < 500 else 'NOT met'}; "
-          f"cold check < 150 ms: {'met' if cold < 150 else 'NOT met'}")
+    print(
+        f"\ngoals: {count} fields < 500 ms: {'met' if full < 500 else 'NOT met'}; "
+        f"cold check < 150 ms: {'met' if cold < 150 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

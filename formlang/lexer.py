@@ -65,8 +65,12 @@ class FormLexer(Lexer):
             kind, value = self._next(text, counter.char_pos, end, accepts)
             if kind is None:
                 raise UnexpectedCharacters(
-                    text, counter.char_pos, counter.line, counter.column,
-                    allowed=set(accepts), state=parser_state,
+                    text,
+                    counter.char_pos,
+                    counter.line,
+                    counter.column,
+                    allowed=set(accepts),
+                    state=parser_state,
                     token_history=lexer_state.last_token and [lexer_state.last_token],
                     terminals_by_name=self.terminals_by_name,
                 )

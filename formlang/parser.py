@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import os
 import re
-import sys
 import tempfile
 from pathlib import Path
 
@@ -87,7 +86,6 @@ def _parser() -> object:
         maybe_placeholders=False,
         **kwargs,
     )
-
 
 
 def terminal_patterns() -> dict[str, str]:
