@@ -64,7 +64,7 @@ class FormLexer(Lexer):
             accepts = states[parser_state.position]
             kind, value = self._next(text, counter.char_pos, end, accepts)
             if kind is None:
-                raise UnexpectedCharacters(
+                raise UnexpectedCharacters(  # type: ignore[no-untyped-call]
                     text,
                     counter.char_pos,
                     counter.line,
