@@ -8,6 +8,7 @@ gives them to tools and editors. Nothing here raises past `main`.
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -201,6 +202,9 @@ def _usage(message: str) -> None:
 
 def run() -> None:
     """The console script: no traceback ever reaches a user."""
+    # A short-lived process makes no garbage cycles worth collecting; a
+    # long-running command (a server) turns the collector back on.
+    gc.disable()
     try:
         main(standalone_mode=True)
     except KeyboardInterrupt:

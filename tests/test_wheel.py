@@ -145,3 +145,26 @@ def test_installed_cli_checks_a_form_outside_the_repo(installed: Installed) -> N
     (installed.workdir / "hello.form").write_text(HELLO_FORM, encoding="utf-8")
     proc = _run([installed.formlang, "check", "hello.form"], cwd=installed.workdir, timeout=120)
     _ok(proc)
+
+
+LIBRARY_USER = """\
+form umzug version "1.0.0" {
+  title "Umzug" @en "Moving house"
+  languages de, en
+  use person, anschrift from "modules/person.form"
+  group antragsteller: person
+  group neue_anschrift: anschrift "Neue Anschrift" @en "New address"
+}
+"""
+
+
+def test_installed_cli_uses_library_modules_from_outside_the_repo(installed: Installed) -> None:
+    """`use … from "modules/…"` finds the module in the installed library."""
+    (installed.workdir / "umzug.form").write_text(LIBRARY_USER, encoding="utf-8")
+    proc = _run([installed.formlang, "check", "umzug.form"], cwd=installed.workdir, timeout=120)
+    _ok(proc)
+    broken = LIBRARY_USER.replace("modules/person.form", "modules/persn.form")
+    (installed.workdir / "broken.form").write_text(broken, encoding="utf-8")
+    proc = _run([installed.formlang, "check", "broken.form"], cwd=installed.workdir, timeout=120)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "FL700" in proc.stdout and "site-packages" in proc.stdout

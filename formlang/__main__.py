@@ -1,0 +1,5 @@
+"""`python -m formlang` runs the command line."""
+
+from formlang.cli import run
+
+run()
