@@ -178,6 +178,13 @@ class Declarer:
             )
             return None, ANY, None
         if kind not in (FieldKind.CHOICE, FieldKind.MULTICHOICE):
+            for block in node.code_blocks if isinstance(node, s.Field) else ():
+                diags.error(
+                    "FL202",
+                    f"only choice and multichoice take a block of codes, not {kind.value}",
+                    block.span,
+                    hint=f'write `{node.name.raw}: choice "…" {{ … }}`',
+                )
             if ref.codelist is not None:
                 diags.error(
                     "FL202",
@@ -209,6 +216,8 @@ class Declarer:
         self, node: s.Field | s.Computed, ref: s.TypeRef, ctx: FileContext, diags: d.Collector
     ) -> ir.CodeList | None:
         blocks = node.code_blocks if isinstance(node, s.Field) else ()
+        for extra in blocks[1:]:
+            diags.error("FL213", "a choice has one block of codes; merge the blocks", extra.span)
         if ref.codelist is not None and blocks:
             diags.error(
                 "FL213",

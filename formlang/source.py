@@ -23,7 +23,7 @@ class Position:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Source:
-    """The text of one `.form` file (or string), normalised to LF line ends."""
+    """The text of one `.form` file (or string); `decode` makes its line ends LF."""
 
     text: str
     path: str = "<string>"
@@ -114,7 +114,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, str | None, int]:
 
     Returns `(text, None, 0)` or `(None, problem, byte_offset)`.
     """
-    if b"\x00" in data[:8192] or b"\x00" in data:
+    if b"\x00" in data:
         return None, "binary", data.index(b"\x00")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
