@@ -38,6 +38,15 @@ def file_codelist(
         )
         return None
     column = _label_option(node, compiler.diags)
+    if column is not None and path.suffix.lower() == ".csv":
+        compiler.diags.error(
+            "FL202",
+            "`label` chooses a column of a genericode list; a CSV list always takes "
+            "its labels from the column named 'label'",
+            node.path.span,
+            hint="rename the column in the CSV file to 'label', or remove `label …`",
+        )
+        column = None
     key = f"{path.resolve()}|{column or ''}|{ctx.languages[0]}"
     if key in compiler.codelists:
         return compiler.codelists[key]
@@ -89,11 +98,10 @@ def _to_ir(
         names = ", ".join(language_name(m) for m in sorted(missing))
         diags.add(
             d.make(
-                "FL600",
+                "FL603",
                 f"the code list '{node.name.raw}' has no {names} labels for every code; "
                 f"those codes show their {language_name(ctx.languages[0])} label",
                 node.path.span if node.path else node.span,
-                severity=d.Severity.WARNING,
                 hint="add label@en columns to a CSV list to translate it",
             )
         )

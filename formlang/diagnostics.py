@@ -107,6 +107,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "FL600": (Severity.ERROR, "missing translation"),
     "FL601": (Severity.ERROR, "translation for an undeclared language"),
     "FL602": (Severity.ERROR, "duplicate translation"),
+    "FL603": (Severity.WARNING, "code list without translations"),
     # 7xx: imports and code list files
     "FL700": (Severity.ERROR, "import not found"),
     "FL701": (Severity.ERROR, "import cycle"),

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from formlang import diagnostics as d
 from formlang.parser import parse
-from formlang.source import Source, Span, decode
+from formlang.source import Source, decode
 from formlang.syntax import ParsedFile
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
@@ -77,8 +77,7 @@ class Loader:
             return Unit(key, shown, empty, None, [d.make("FL100", problem, empty.span(0))])
         assert data is not None
         if len(data) > MAX_FILE_BYTES:
-            size = len(data) / 1024 / 1024
-            msg = f"the file is too large ({size:.1f} MB; the limit is {MAX_FILE_BYTES >> 20} MB)"
+            msg = f"the file is larger than {MAX_FILE_BYTES >> 20} MB, the limit for a .form file"
             hint = "split it into a form and modules"
             return Unit(key, shown, empty, None, [d.make("FL101", msg, empty.span(0), hint=hint)])
         text, bad, offset = decode(data, shown)
@@ -119,12 +118,12 @@ def _read_bytes(path: Path) -> tuple[bytes | None, str | None]:
 
 
 def _decode_problem(kind: str | None, offset: int, data: bytes, shown: str) -> d.Diagnostic:
-    # Locate the bad byte by decoding what comes before it.
-    before = data[:offset].decode("utf-8", errors="replace")
-    line = before.count("\n") + 1
-    column = len(before) - (before.rfind("\n") + 1) + 1
-    shadow = Source("\n" * (line - 1) + " " * (column - 1) + " ", shown)
-    span = Span(shadow, len(shadow.text) - 1, len(shadow.text))
+    # Show the text as far as it can be read, with the bad byte replaced.
+    readable = data.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+    start = len(data[:offset].decode("utf-8", errors="replace"))
+    source = Source(readable.replace("\r\n", "\n").replace("\r", "\n"), shown)
+    start -= data[:offset].count(b"\r\n")
+    span = source.span(start, start + 1)
     if kind == "binary":
         msg = "this is a binary file, not a .form text file (it contains a NUL byte)"
     else:
