@@ -92,7 +92,7 @@ def form_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], lis
     empty: list[str] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if path.is_dir() and path.suffix != ".form":  # a folder named x.form is reported
             found = sorted(_walk(path))
             if not found:
                 empty.append(str(raw))

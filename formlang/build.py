@@ -194,9 +194,10 @@ class Builder:
         assert symbol is not None
         what = f"the repeat '{node.name.raw}'"
         opts = opt.by_keyword(node.options, "repeat", decl.diags, "a repeat")
-        low = opt.count_arg(opts["min"], decl.diags) if "min" in opts else 0
-        high = opt.count_arg(opts["max"], decl.diags, low=1) if "max" in opts else None
-        opt.bounds(low, high, opts.get("max"), decl.diags, f"{what} (rows)")
+        source = self._inherit_rows(decl, opts)
+        low = opt.count_arg(opts["min"], source["min"].diags) if "min" in opts else 0
+        high = opt.count_arg(opts["max"], source["max"].diags, low=1) if "max" in opts else None
+        opt.bounds(low, high, opts.get("max"), source["max"].diags, f"{what} (rows)")
         label, hint = self._container_texts(decl, node, opts, what)
         if label is None:
             self.label(None, decl, what, node.name)
@@ -204,7 +205,7 @@ class Builder:
         item_label = None
         if item is not None:
             assert isinstance(item.args[0], s.Text)
-            item_label = self.text(item.args[0], decl, f"the row label of {what}")
+            item_label = self.text(item.args[0], source["item"], f"the row label of {what}")
         return ir.Repeat(
             name=node.name.raw,
             path=symbol.path,
@@ -219,6 +220,21 @@ class Builder:
             meta=self.meta(node.options),
             span=node.span,
         )
+
+    def _inherit_rows(self, decl: Decl, opts: dict[str, s.Option]) -> dict[str, Decl]:
+        """A module's repeat brings its `min`, `max` and `item` unless the use gives them.
+
+        Returns, per option, the declaration to check it in: inherited options
+        were checked in their module, so they are checked quietly here.
+        """
+        source = {"min": decl, "max": decl, "item": decl}
+        if isinstance(decl.definition, s.Repeat):
+            quiet = Decl(node=decl.definition, scope=decl.inner or decl.scope, diags=d.Collector())
+            found = opt.by_keyword(decl.definition.options, "repeat", quiet.diags, "")
+            for key in source:
+                if key in found and key not in opts:
+                    opts[key], source[key] = found[key], quiet
+        return source
 
     def alternative(self, decl: Decl, node: s.Alternative) -> ir.Alternative:
         symbol = decl.symbol
@@ -251,6 +267,7 @@ class Builder:
             name=node.name.raw,
             label=self.label(node.label, decl, what, node.name),
             children=self.elements(decl.children),
+            hint=self.hint(opts, decl, what),
             when=self.when(opts.get("when"), decl),
             span=node.span,
         )

@@ -183,7 +183,7 @@ def _report(
     use_color = sys.stdout.isatty() if color is None else color
     style = d.Style.ansi() if use_color else d.Style()
     for diag in diags[:MAX_SHOWN]:
-        click.echo(d.render_text(diag, style))
+        click.echo(d.render_text(diag, style), color=use_color)  # else click strips it in a pipe
     if len(diags) > MAX_SHOWN:
         click.echo(f"… and {len(diags) - MAX_SHOWN} more")
     if diags or not quiet_ok:

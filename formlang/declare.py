@@ -293,6 +293,13 @@ class Declarer:
             symbol.scope = decl.inner = scope.child(symbol)
             return
         definition, context, module = found
+        if isinstance(decl.node, s.Group) and isinstance(definition, s.Repeat):
+            diags.error(
+                "FL205",
+                f"'{uses.raw}' is a repeat in its module, not a group",
+                uses.span,
+                hint=f"write: repeat {symbol.name}: {uses.raw}",
+            )
         marker = f"{module}#{uses.raw}"
         if marker in self._instantiating:
             diags.error("FL701", f"the module group '{uses.raw}' contains itself", uses.span)

@@ -182,13 +182,13 @@ def render_text(diag: Diagnostic, style: Style | None = None) -> str:
     colour = s.red if diag.is_error else s.yellow
     head = (
         f"{s.bold}{diag.span}: {colour}{diag.severity.value}[{diag.code}]{s.reset}"
-        f"{s.bold}: {diag.message}{s.reset}"
+        f"{s.bold}: {_printable(diag.message)}{s.reset}"
     )
     lines = [head, *_excerpt(diag.span, s)]
     for rel in diag.related:
-        lines.append(f"  {s.cyan}note{s.reset}: {rel.message} at {rel.span}")
+        lines.append(f"  {s.cyan}note{s.reset}: {_printable(rel.message)} at {rel.span}")
     if diag.hint:
-        lines.append(f"  {s.cyan}help{s.reset}: {diag.hint}")
+        lines.append(f"  {s.cyan}help{s.reset}: {_printable(diag.hint)}")
     return "\n".join(lines)
 
 
@@ -229,8 +229,19 @@ def _indent(text: str) -> int:
 
 
 def _clip(text: str) -> str:
-    text = text.replace("\t", " ")
+    text = _printable(text)
     return text if len(text) <= _MAX_LINE else text[:_MAX_LINE] + " …"
+
+
+# Control characters from a file must not reach the terminal (an escape
+# sequence could recolour or retitle it); one replacement keeps the width.
+_CONTROLS = {c: "\ufffd" for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]}
+_CONTROLS[ord("\t")] = " "
+_CONTROLS[ord("\n")] = "\n"
+
+
+def _printable(text: str) -> str:
+    return text.translate(_CONTROLS)
 
 
 def _display_width(prefix: str) -> int:

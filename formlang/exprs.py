@@ -37,6 +37,11 @@ from formlang.types import (
 )
 
 _UNITS = {"year": "years", "month": "months", "week": "days", "day": "days"}
+MAX_EXPR_DEPTH = 200
+
+
+class _TooDeep(Exception):
+    """An expression nests deeper than MAX_EXPR_DEPTH (caught by `check`)."""
 
 
 class ExprChecker:
@@ -44,6 +49,7 @@ class ExprChecker:
         self.diags = diags
         self.codelists = codelists
         self.test_mode = False
+        self._depth = 0
 
     # ---- entry points ------------------------------------------------------------
 
@@ -59,9 +65,36 @@ class ExprChecker:
         return expr
 
     def check(self, node: s.Expr, scope: Scope) -> ir.Expr:
-        method = getattr(self, "_" + type(node).__name__.lower())
-        result: ir.Expr = method(node, scope)
+        if self._depth == 0:
+            return self._outermost(node, scope)
+        if self._depth > MAX_EXPR_DEPTH:
+            raise _TooDeep
+        self._depth += 1
+        try:
+            method = getattr(self, "_" + type(node).__name__.lower())
+            result: ir.Expr = method(node, scope)
+        finally:
+            self._depth -= 1
         return result
+
+    def _outermost(self, node: s.Expr, scope: Scope) -> ir.Expr:
+        # Brackets and prefixes are limited by the parser; a long chain such
+        # as a + b + c … nests one level per operator, so it is limited here,
+        # which keeps every later pass over the IR within the recursion limit.
+        self._depth = 1
+        try:
+            return self.check(node, scope)
+        except _TooDeep:
+            self.diags.error(
+                "FL102",
+                f"this expression is too long to check (more than {MAX_EXPR_DEPTH} operators "
+                "in a row)",
+                node.span,
+                hint="split it into computed values, or add up the rows of a repeat with sum()",
+            )
+            return ir.Literal(value=None, type=ANY, span=node.span)
+        finally:
+            self._depth = 0
 
     # ---- leaves -------------------------------------------------------------------
 
@@ -395,6 +428,8 @@ class ExprChecker:
             hint = "write true or false without quotes"
         elif Kind.CODE in (a.kind, b.kind):
             hint = 'compare a choice with one of its codes in quotes, such as "neu"'
+        elif a.kind is Kind.TEXT and isinstance(right, ir.Literal) and b.is_numeric:
+            hint = f'to compare with a text write it in quotes: "{right.value}"'
         self.diags.error(
             "FL300",
             f"cannot {verb} {a.describe()} with {b.describe()}",
@@ -431,15 +466,39 @@ class ExprChecker:
     def _unknown_function(self, node: s.Call) -> None:
         name = node.func.raw
         names = list(FUNCTIONS) + (list(TEST_FUNCTIONS) if self.test_mode else [])
-        hint = did_you_mean(name, names)
+        alias = _FUNCTION_ALIASES.get(name.lower())
+        hint = f"did you mean '{alias}'?" if alias else did_you_mean(name, names)
         if hint is None and name in TEST_FUNCTIONS:
             hint = f"{name}() can only be used in `expect` of a test"
         self.diags.error(
             "FL206",
             f"unknown function '{name}'",
             node.func.span,
-            hint=hint or _listing(sorted(FUNCTIONS)),
+            hint=hint or "the functions are: " + ", ".join(sorted(FUNCTIONS)),
         )
+
+
+# German names an author may try for the (English) functions.
+_FUNCTION_ALIASES = {
+    "heute": "today",
+    "jetzt": "now",
+    "alter": "age",
+    "tage_zwischen": "days_between",
+    "jahr": "year",
+    "monat": "month",
+    "tag": "day",
+    "wochentag": "weekday",
+    "laenge": "len",
+    "länge": "len",
+    "leer": "is_empty",
+    "ist_leer": "is_empty",
+    "anzahl": "count",
+    "summe": "sum",
+    "runden": "round",
+    "betrag": "abs",
+    "wenn": "if",
+    "falls": "if",
+}
 
 
 def _common_prefix(a: tuple[ir.Path, ...], b: tuple[ir.Path, ...]) -> int:

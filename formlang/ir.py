@@ -253,6 +253,7 @@ class Page(Record):
     name: str
     label: Text | None
     children: tuple[Element, ...]
+    hint: Text | None = None
     when: Expr | None = None
     span: Span = field(compare=False, repr=False)
 

@@ -144,7 +144,7 @@ def count_arg(option: s.Option, diags: d.Collector, *, low: int = 0) -> int | No
     arg = option.args[0] if option.args else None
     raw = arg.raw if isinstance(arg, s.Token | s.Literal) else None
     kind = arg.kind if isinstance(arg, s.Token | s.Literal) else None
-    if raw is None or kind != "number" or "." in raw or raw.startswith("-"):
+    if raw is None or kind != "number" or "." in raw:
         diags.error(
             "FL405",
             f"`{option.keyword}` needs a whole number",
@@ -259,6 +259,28 @@ AUTOCOMPLETE = frozenset(
     ]
 )
 _AUTOCOMPLETE_PREFIXES = ("shipping", "billing", "home", "work", "mobile", "fax", "pager")
+# Common guesses (English and German) that spelling alone does not lead to.
+_AUTOCOMPLETE_ALIASES = {
+    "firstname": "given-name",
+    "vorname": "given-name",
+    "lastname": "family-name",
+    "surname": "family-name",
+    "nachname": "family-name",
+    "familienname": "family-name",
+    "birthday": "bday",
+    "birthdate": "bday",
+    "geburtsdatum": "bday",
+    "phone": "tel",
+    "telefon": "tel",
+    "zip": "postal-code",
+    "zipcode": "postal-code",
+    "plz": "postal-code",
+    "city": "address-level2",
+    "ort": "address-level2",
+    "street": "street-address",
+    "strasse": "street-address",
+    "mail": "email",
+}
 
 
 def check_autocomplete(option: s.Option, diags: d.Collector) -> str | None:
@@ -269,10 +291,13 @@ def check_autocomplete(option: s.Option, diags: d.Collector) -> str | None:
     if len(words) == 1 and words[0] in AUTOCOMPLETE:
         return arg.value
     bad = next((w for w in words if w not in AUTOCOMPLETE), arg.value)
+    alias = _AUTOCOMPLETE_ALIASES.get(bad.lower().replace("_", "").replace("-", ""))
     diags.error(
         "FL403",
         f"'{bad}' is not an autocomplete token of the HTML standard",
         arg.span,
-        hint=did_you_mean(bad, AUTOCOMPLETE, '"') or 'such as "given-name" or "postal-code"',
+        hint=(f'did you mean "{alias}"?' if alias else None)
+        or did_you_mean(bad, AUTOCOMPLETE, '"')
+        or 'such as "given-name" or "postal-code"',
     )
     return None

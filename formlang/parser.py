@@ -113,48 +113,17 @@ def parse(source: Source) -> tuple[ParsedFile, list[d.Diagnostic]]:
         return ParsedFile(source, None, ()), [too_deep]
     diags: list[d.Diagnostic] = []
     text = source.text
-    escapes = _bad_escapes(source)
     for _ in range(MAX_RECOVERIES):
         result = _parse_once(source, text)
         if isinstance(result, ParsedFile):
             kept = ParsedFile(source, None, result.comments) if diags else result
-            return kept, diags + escapes
+            return kept, diags
         diags.append(result)
         blanked = _blank_statement(text, result.span.start, len(source.text))
         if blanked is None:
             break
         text = blanked
-    return ParsedFile(source, None, ()), diags + escapes
-
-
-_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
-
-
-def _bad_escapes(source: Source) -> list[d.Diagnostic]:
-    """Backslashes in texts that are not one of the escapes \\n \\t \\" \\\\ (FL113)."""
-    out: list[d.Diagnostic] = []
-    if "\\" not in source.text:
-        return out
-    for match in _COMMENT_OR_STRING.finditer(source.text):
-        if match.group().startswith("#"):
-            continue
-        for esc in _ESCAPE.finditer(match.group()):
-            if esc.group(1) in 'nt"\\':
-                continue
-            start = match.start() + esc.start()
-            shown = esc.group() if esc.group(1).isprintable() else "\\"
-            out.append(
-                d.make(
-                    "FL113",
-                    f"'{shown}' is not an escape in a text",
-                    source.span(start, start + len(shown)),
-                    hint=f"for a backslash (as in a pattern) write two: '\\{shown}'; "
-                    'the escapes are \\n, \\t, \\" and \\\\',
-                )
-            )
-            if len(out) >= MAX_RECOVERIES:
-                return out
-    return out
+    return ParsedFile(source, None, ()), diags
 
 
 def _only_comments(text: str) -> bool:
@@ -426,6 +395,13 @@ def _bad_character(exc: object, source: Source, text: str) -> d.Diagnostic:
     pos = getattr(exc, "pos_in_stream", 0) or 0
     char = text[pos] if pos < len(text) else ""
     span = source.span(pos, pos + 1)
+    if char == '"' and text[max(0, pos - 2) : pos] == '""':
+        return d.make(
+            "FL113",
+            'this text starts with """ but is never closed',
+            source.span(pos - 2, pos + 1),
+            hint='end it with """ where the text ends',
+        )
     if char == '"':
         line_end = text.find("\n", pos)
         return d.make(
@@ -444,4 +420,5 @@ def _bad_character(exc: object, source: Source, text: str) -> d.Diagnostic:
         hint = "write `and` and `or`"
     elif char == "=":
         hint = "to compare two values write '=='"
-    return d.make("FL112", f"unexpected character '{shown}'", span, hint=hint)
+    quoted = f'"{shown}"' if shown == "'" else f"'{shown}'"
+    return d.make("FL112", f"unexpected character {quoted}", span, hint=hint)

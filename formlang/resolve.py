@@ -310,9 +310,14 @@ class Compiler:
             if candidate.is_file():
                 return candidate
         tried = ", ".join(display_path(c) for c in candidates)
+        problem = "was not found"
+        if candidates and candidates[0].is_dir():
+            problem = "is a folder, not a file"
+        elif candidates and candidates[0].is_symlink():
+            problem = "is a broken symbolic link (or a loop of them)"
         self.diags.error(
             code,
-            f"the {what} file '{token.value}' was not found",
+            f"the {what} file '{token.value}' {problem}",
             token.span,
             hint=f"looked at: {tried}",
         )

@@ -46,7 +46,8 @@ def unquote(raw: str) -> str:
         ch = body[i]
         if ch == "\\" and i + 1 < len(body):
             nxt = body[i + 1]
-            out.append(_ESCAPES.get(nxt, nxt))
+            # Any other backslash stays, so a pattern reads as written: "^\d{5}$".
+            out.append(_ESCAPES.get(nxt, "\\" + nxt))
             i += 2
         else:
             out.append(ch)

@@ -1,0 +1,394 @@
+"""Evaluating expressions on submitted data (validator stage).
+
+Each IR expression is compiled once into a Python closure `f(ctx) -> value`.
+Values: str, int, Decimal (decimals and money, exact), bool, date, time,
+datetime, Duration, tuple (lists), None (empty). The browser runtime
+implements the same rules, and tests/vectors/expressions.json holds both
+to them:
+
+- An empty value makes a comparison or a calculation *unknown* (None);
+  `not`, `and`, `or` follow three-valued logic (false and unknown = false,
+  true or unknown = true). A condition that is unknown counts as not met; a
+  rule that is unknown is not reported. Comparing with the literal `null`
+  asks whether a value is empty.
+- Division gives a decimal rounded half away from zero to 10 places;
+  `round` rounds half away from zero. Division by zero is unknown.
+- Adding months or years to a date keeps the day, or takes the last day of
+  a shorter month (2024-01-31 + 1 month = 2024-02-29).
+- Aggregates skip empty values: sum of nothing is 0, min/max of nothing is
+  empty, any of nothing is false, all of nothing is true.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from formlang import ir
+from formlang.types import Kind
+
+Fn = Callable[["Context"], Any]
+DIVISION_PLACES = Decimal("1e-10")
+
+
+@dataclass(slots=True)
+class Context:
+    """What an expression sees: the data, the current rows, the date."""
+
+    data: dict[str, Any]
+    today: dt.date
+    rows: tuple[dict[str, Any], ...] = ()  # the current row of each bound repeat
+    now: dt.datetime | None = None
+    # Test predicates (visible(), error(), …) are answered by the validator.
+    probe: Callable[[str, ir.Path, Any], Any] | None = field(default=None)
+
+
+def compile_expr(expr: ir.Expr) -> Fn:
+    compiler = _COMPILERS[type(expr)]
+    return compiler(expr)
+
+
+def evaluate(expr: ir.Expr, ctx: Context) -> Any:
+    return compile_expr(expr)(ctx)
+
+
+# ---- leaves ------------------------------------------------------------------------
+
+
+def _literal(expr: ir.Literal) -> Fn:
+    value = expr.value
+    return lambda ctx: value
+
+
+def _list(expr: ir.ListValue) -> Fn:
+    items = tuple(compile_expr(item) for item in expr.items)
+    return lambda ctx: tuple(f(ctx) for f in items)
+
+
+def _ref(expr: ir.Ref) -> Fn:
+    path, repeats, bound = expr.path, expr.repeats, expr.bound
+    start = len(repeats[bound - 1]) if bound else 0
+    fan_out = {len(r) for r in repeats[bound:]}  # path positions after which rows fan out
+    steps = path[start:]
+    alternative = getattr(expr, "kind", "field") == "alternative"
+    rows_of_repeat = expr.type.kind is Kind.ROWS
+
+    def get(ctx: Context) -> Any:
+        current: Any = ctx.rows[bound - 1] if bound else ctx.data
+        many = False
+        for offset, name in enumerate(steps, start=start + 1):
+            current = _step(current, name, many)
+            if offset in fan_out and not (rows_of_repeat and offset == len(path)):
+                current = _flatten(current) if many else tuple(current or ())
+                many = True
+        if alternative:
+            return tuple(_branch(v) for v in current) if many else _branch(current)
+        return current
+
+    return get
+
+
+def _step(current: Any, name: str, many: bool) -> Any:
+    if many:
+        return tuple(row.get(name) if isinstance(row, dict) else None for row in current)
+    return current.get(name) if isinstance(current, dict) else None
+
+
+def _flatten(values: Sequence[Any]) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for value in values:
+        if isinstance(value, list | tuple):
+            out.extend(value)
+        elif value is not None:
+            out.append(value)
+    return tuple(out)
+
+
+def _branch(value: Any) -> str | None:
+    if isinstance(value, dict) and len(value) == 1:
+        return str(next(iter(value)))
+    return None
+
+
+# ---- operators ------------------------------------------------------------------------
+
+
+def _unary(expr: ir.Unary) -> Fn:
+    operand = compile_expr(expr.operand)
+    if expr.op == "not":
+        return lambda ctx: None if (v := operand(ctx)) is None else not v
+    return lambda ctx: None if (v := operand(ctx)) is None else negate(v)
+
+
+def negate(value: Any) -> Any:
+    if isinstance(value, ir.Duration):
+        return ir.Duration(years=-value.years, months=-value.months, days=-value.days)
+    return -value
+
+
+def _binary(expr: ir.Binary) -> Fn:
+    left, right, op = compile_expr(expr.left), compile_expr(expr.right), expr.op
+    if op == "and":
+        return lambda ctx: logical_and(left(ctx), lambda: right(ctx))
+    if op == "or":
+        return lambda ctx: logical_or(left(ctx), lambda: right(ctx))
+    if op in ("==", "!=") and _is_null(expr.left, expr.right):
+        other = right if _is_null_literal(expr.left) else left
+        want_empty = op == "=="
+        return lambda ctx: is_empty(other(ctx)) == want_empty
+    operation = _OPERATIONS[op]
+    return lambda ctx: operation(left(ctx), right(ctx))
+
+
+def _is_null_literal(expr: ir.Expr) -> bool:
+    return isinstance(expr, ir.Literal) and expr.value is None and expr.type.kind is Kind.NULL
+
+
+def _is_null(a: ir.Expr, b: ir.Expr) -> bool:
+    return _is_null_literal(a) or _is_null_literal(b)
+
+
+def logical_and(a: Any, b: Callable[[], Any]) -> Any:
+    if a is False:
+        return False
+    second = b()
+    if second is False:
+        return False
+    return None if a is None or second is None else True
+
+
+def logical_or(a: Any, b: Callable[[], Any]) -> Any:
+    if a is True:
+        return True
+    second = b()
+    if second is True:
+        return True
+    return None if a is None or second is None else False
+
+
+def _known(func: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    def wrapped(a: Any, b: Any) -> Any:
+        if a is None or b is None:
+            return None
+        try:
+            return func(a, b)
+        except (TypeError, ArithmeticError, ValueError, OverflowError):
+            return None
+
+    return wrapped
+
+
+def _member(a: Any, b: Any) -> Any:
+    if b is None:
+        return False if isinstance(a, str) else None
+    if a is None:
+        return None
+    return a in b
+
+
+def _divide(a: Any, b: Any) -> Any:
+    if b == 0:
+        return None
+    return (Decimal(a) / Decimal(b)).quantize(DIVISION_PLACES, rounding=ROUND_HALF_UP).normalize()
+
+
+def add(a: Any, b: Any) -> Any:
+    if isinstance(b, ir.Duration) and isinstance(a, dt.date):
+        return shift(a, b)
+    if isinstance(a, ir.Duration) and isinstance(b, dt.date):
+        return shift(b, a)
+    if isinstance(a, ir.Duration) and isinstance(b, ir.Duration):
+        return ir.Duration(
+            years=a.years + b.years, months=a.months + b.months, days=a.days + b.days
+        )
+    return a + b
+
+
+def subtract(a: Any, b: Any) -> Any:
+    if isinstance(b, ir.Duration):
+        return add(a, negate(b))
+    return a - b
+
+
+def shift(day: dt.date, by: ir.Duration) -> dt.date:
+    """The date `by` after `day`; a day past the end of a month becomes its last day."""
+    months = day.month - 1 + by.months + 12 * by.years
+    year, month = day.year + months // 12, months % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    moved = day.replace(year=year, month=month, day=min(day.day, last))
+    return moved + dt.timedelta(days=by.days)
+
+
+_OPERATIONS: dict[str, Callable[[Any, Any], Any]] = {
+    "==": _known(lambda a, b: a == b),
+    "!=": _known(lambda a, b: a != b),
+    "<": _known(lambda a, b: a < b),
+    "<=": _known(lambda a, b: a <= b),
+    ">": _known(lambda a, b: a > b),
+    ">=": _known(lambda a, b: a >= b),
+    "in": _member,
+    "not in": lambda a, b: None if (m := _member(a, b)) is None else not m,
+    "+": _known(add),
+    "-": _known(subtract),
+    "*": _known(lambda a, b: a * b),
+    "/": _known(_divide),
+}
+
+
+# ---- functions ---------------------------------------------------------------------------
+
+
+def is_empty(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list | tuple | dict):
+        return not value
+    return False
+
+
+def _values(items: Any) -> list[Any]:
+    return [v for v in (items or ()) if v is not None]
+
+
+def _age(born: Any, on: Any) -> Any:
+    if born is None or on is None:
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _round(value: Any, places: Any = 0) -> Any:
+    if value is None or places is None:
+        return None
+    exponent = Decimal(1).scaleb(-int(places))
+    rounded = Decimal(value).quantize(exponent, rounding=ROUND_HALF_UP)
+    return int(rounded) if places == 0 and not isinstance(value, Decimal) else rounded
+
+
+def _matches(text: Any, pattern: Any) -> Any:
+    if text is None:
+        return None
+    return re.fullmatch(pattern, str(text), re.ASCII) is not None
+
+
+def _sum(items: Any) -> Any:
+    values = _values(items)
+    return sum(values, Decimal(0) if any(isinstance(v, Decimal) for v in values) else 0)
+
+
+def _extreme(pick: Callable[..., Any]) -> Callable[..., Any]:
+    def run(*args: Any) -> Any:
+        values = _values(args[0]) if len(args) == 1 else list(args)
+        if len(args) > 1 and any(v is None for v in values):
+            return None
+        return pick(values) if values else None
+
+    return run
+
+
+def _count(items: Any) -> int:
+    if isinstance(items, list | tuple):
+        return sum(1 for v in items if not is_empty(v))
+    return 0 if is_empty(items) else 1
+
+
+def _if(cond: Any, a: Any, b: Any) -> Any:
+    return a if cond is True else b
+
+
+def _date_part(part: str) -> Callable[[Any], Any]:
+    def run(value: Any) -> Any:
+        if value is None:
+            return None
+        return value.isoweekday() if part == "weekday" else getattr(value, part)
+
+    return run
+
+
+def _strict(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Unknown if any argument is empty."""
+
+    def run(*args: Any) -> Any:
+        if any(a is None for a in args):
+            return None
+        try:
+            return func(*args)
+        except (TypeError, ArithmeticError, ValueError, OverflowError, InvalidOperation):
+            return None
+
+    return run
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "days_between": _strict(lambda a, b: (b - a).days),
+    "year": _date_part("year"),
+    "month": _date_part("month"),
+    "day": _date_part("day"),
+    "weekday": _date_part("weekday"),
+    "len": _strict(lambda text: len(str(text))),
+    "is_empty": is_empty,
+    "matches": _matches,
+    "count": _count,
+    "sum": _sum,
+    "min": _extreme(min),
+    "max": _extreme(max),
+    "any": lambda items: any(v is True for v in (items or ())),
+    "all": lambda items: all(v is True for v in _values(items)),
+    "round": _round,
+    "abs": _strict(abs),
+    "if": _if,
+}
+
+
+def _call(expr: ir.Call) -> Fn:
+    args = tuple(compile_expr(a) for a in expr.args)
+    name = expr.func
+    if name == "today":
+        return lambda ctx: ctx.today
+    if name == "now":
+        return lambda ctx: ctx.now or dt.datetime.combine(ctx.today, dt.time())
+    if name == "age":
+        if len(args) == 1:
+            return lambda ctx: _age(args[0](ctx), ctx.today)
+        return lambda ctx: _age(args[0](ctx), args[1](ctx))
+    if name in _PREDICATES:
+        return _predicate(expr)
+    func = FUNCTIONS[name]
+    if len(args) == 1:
+        only = args[0]
+        return lambda ctx: func(only(ctx))
+    return lambda ctx: func(*(a(ctx) for a in args))
+
+
+_PREDICATES = {"visible", "hidden", "required", "optional", "error", "warning"}
+
+
+def _predicate(expr: ir.Call) -> Fn:
+    target = expr.args[0]
+    path = target.path if isinstance(target, ir.Ref) else ()
+    extra = (
+        expr.args[1].value if len(expr.args) > 1 and isinstance(expr.args[1], ir.Literal) else None
+    )
+
+    def ask(ctx: Context) -> Any:
+        if ctx.probe is None:
+            raise RuntimeError(f"{expr.func}() is only available in scenario tests")
+        return ctx.probe(expr.func, path, extra)
+
+    return ask
+
+
+_COMPILERS: dict[type, Callable[[Any], Fn]] = {
+    ir.Literal: _literal,
+    ir.ListValue: _list,
+    ir.Ref: _ref,
+    ir.Unary: _unary,
+    ir.Binary: _binary,
+    ir.Call: _call,
+}
