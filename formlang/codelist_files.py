@@ -83,7 +83,7 @@ def _to_ir(
     diags: d.Collector,
 ) -> ir.CodeList:
     codes = []
-    missing: set[str] = set()
+    missing: dict[str, int] = {}
     for entry in loaded.entries:
         labels = dict(entry.labels)
         default = labels.get(ctx.languages[0]) or entry.labels[0][1] if entry.labels else entry.code
@@ -92,17 +92,20 @@ def _to_ir(
             if lang in labels:
                 translations.append((lang, labels[lang]))
             else:
-                missing.add(lang)
+                missing[lang] = missing.get(lang, 0) + 1
         codes.append(ir.Code(value=entry.code, label=ir.Text(translations=tuple(translations))))
-    if missing:
-        names = ", ".join(language_name(m) for m in sorted(missing))
+    for lang, count in sorted(missing.items()):
+        how_many = "no" if count == len(codes) else f"{count} of its {len(codes)} codes without"
+        csv = node.path is not None and node.path.value.lower().endswith(".csv")
         diags.add(
             d.make(
                 "FL603",
-                f"the code list '{node.name.raw}' has no {names} labels for every code; "
-                f"those codes show their {language_name(ctx.languages[0])} label",
+                f"the code list '{node.name.raw}' has {how_many} {language_name(lang)} labels; "
+                f"those codes are shown with their {language_name(ctx.languages[0])} label",
                 node.path.span if node.path else node.span,
-                hint="add label@en columns to a CSV list to translate it",
+                hint=f"add a 'label@{lang}' column"
+                if csv
+                else f"translate the list in a CSV file with a 'label@{lang}' column",
             )
         )
     return ir.CodeList(

@@ -302,7 +302,7 @@ class Declarer:
             )
         marker = f"{module}#{uses.raw}"
         if marker in self._instantiating:
-            diags.error("FL701", f"the module group '{uses.raw}' contains itself", uses.span)
+            # Reported once where the module is checked (resolve.definition_cycles).
             symbol.scope = decl.inner = scope.child(symbol)
             return
         self._instantiating.append(marker)

@@ -258,6 +258,8 @@ class ExprChecker:
         left = self.check(node.left, scope)
         right = self.check(node.right, scope)
         op = node.op
+        if self._list_operand(node, left, right):
+            return ir.Binary(op=op, left=left, right=right, type=ANY, span=node.span)
         if op in ("and", "or"):
             type_ = self._logical(node, left, right)
         elif op in ("==", "!="):
@@ -269,6 +271,25 @@ class ExprChecker:
         else:
             type_ = self._arithmetic(node, left, right)
         return ir.Binary(op=op, left=left, right=right, type=type_, span=node.span)
+
+    def _list_operand(self, node: s.Binary, left: ir.Expr, right: ir.Expr) -> bool:
+        """FL306: a repeat's values (one per row) where one value is needed."""
+        sides = [(node.left, left)]
+        if node.op not in ("in", "not in"):  # `x in kinder.name` asks among the rows
+            sides.append((node.right, right))
+        for side, expr in sides:
+            if isinstance(expr, ir.Ref) and expr.is_list:
+                repeat = expr.repeats[expr.bound][-1]
+                self.diags.error(
+                    "FL306",
+                    f"'{_dotted(side)}' has one value for each row of '{repeat}', "
+                    f"so it cannot be used with '{node.op}' as a single value",
+                    side.span,
+                    hint=f"combine the rows with count(), sum(), min(), max(), any() or all(), "
+                    f"or put the condition inside the repeat '{repeat}'",
+                )
+                return True
+        return False
 
     def _logical(self, node: s.Binary, left: ir.Expr, right: ir.Expr) -> Type:
         for side, expr in ((node.left, left), (node.right, right)):
@@ -371,7 +392,15 @@ class ExprChecker:
             self.diags.error("FL301", "cannot multiply two amounts of money", node.span)
             return ANY
         if node.op == "/":
-            return DECIMAL if all(money) or not any(money) else a if money[0] else ANY
+            if money == (False, True):
+                self.diags.error(
+                    "FL301",
+                    "cannot divide a number by an amount of money",
+                    node.span,
+                    hint="divide money by a number (betrag / 12), or money by money for a ratio",
+                )
+                return ANY
+            return a if money == (True, False) else DECIMAL
         return unify_numeric(a, b)
 
     # ---- codes -----------------------------------------------------------------------------
@@ -499,6 +528,10 @@ _FUNCTION_ALIASES = {
     "wenn": "if",
     "falls": "if",
 }
+
+
+def _dotted(node: s.Expr) -> str:
+    return node.dotted if isinstance(node, s.PathExpr) else "this value"
 
 
 def _common_prefix(a: tuple[ir.Path, ...], b: tuple[ir.Path, ...]) -> int:

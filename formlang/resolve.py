@@ -27,6 +27,31 @@ SEMVER = re.compile(
 )
 FORM_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 DEFAULT_LANGUAGES = ("de",)
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+_LANGUAGE_WORDS = {
+    "deutsch": "de",
+    "german": "de",
+    "englisch": "en",
+    "english": "en",
+    "französisch": "fr",
+    "french": "fr",
+    "polnisch": "pl",
+    "polish": "pl",
+    "tschechisch": "cs",
+    "czech": "cs",
+    "sorbisch": "hsb",
+    "obersorbisch": "hsb",
+    "niedersorbisch": "dsb",
+    "sorbian": "hsb",
+    "ukrainisch": "uk",
+    "ukrainian": "uk",
+    "russisch": "ru",
+    "russian": "ru",
+    "türkisch": "tr",
+    "turkish": "tr",
+    "arabisch": "ar",
+    "arabic": "ar",
+}
 
 
 @dataclass(eq=False)
@@ -102,6 +127,7 @@ class Compiler:
             for item in doc.items:
                 if isinstance(item, s.Group | s.Repeat):
                     info.definitions.setdefault(item.name.raw, item)
+            self.diags.extend(definition_cycles(info.definitions))
         else:
             self._modules.setdefault(unit.key, ModuleInfo(unit.key, unit.display, ctx, {}, True))
         self._stack.append(unit)
@@ -166,11 +192,26 @@ class Compiler:
                 continue
             first = item
             for tag in item.tags:
-                if tag.raw in found:
+                if not LANGUAGE_TAG.match(tag.raw):
+                    self._bad_language(tag)
+                elif tag.raw in found:
                     self.diags.error("FL212", f"the language '{tag.raw}' is listed twice", tag.span)
                 else:
                     found.append(tag.raw)
         return tuple(found) or DEFAULT_LANGUAGES
+
+    def _bad_language(self, tag: s.Token) -> None:
+        guess = _LANGUAGE_WORDS.get(tag.raw.lower()) or (
+            tag.raw.lower() if LANGUAGE_TAG.match(tag.raw.lower()) else None
+        )
+        self.diags.error(
+            "FL212",
+            f"'{tag.raw}' is not a language tag",
+            tag.span,
+            hint=f"write {guess}"
+            if guess
+            else "write a BCP 47 tag in lower case, such as de, en, pl or hsb",
+        )
 
     def _settings(self, doc: s.Document, ctx: FileContext) -> dict[str, ir.Text]:
         out: dict[str, ir.Text] = {}
@@ -391,6 +432,59 @@ class Compiler:
         codelist = ir.CodeList(key=key, name=name, label=label, codes=tuple(codes), span=block.span)
         self.codelists[key] = codelist
         return codelist
+
+
+def definition_cycles(definitions: dict[str, s.Group | s.Repeat]) -> list[d.Diagnostic]:
+    """FL701 for a module's groups that contain themselves, directly or through others."""
+    uses = {name: _uses_in(node) for name, node in definitions.items()}
+    out: list[d.Diagnostic] = []
+    reported: set[str] = set()
+    for start in definitions:
+        trail = _cycle(start, uses)
+        if trail is None or reported & {tok.raw for tok in trail}:
+            continue
+        reported.update(tok.raw for tok in trail)
+        chain = " → ".join([start, *(tok.raw for tok in trail)])
+        out.append(
+            d.make(
+                "FL701",
+                f"the module group '{start}' contains itself: {chain}",
+                trail[0].span,
+                hint="a group cannot hold itself, not even through other groups; move the shared "
+                "fields into a smaller group that both use",
+            )
+        )
+    return out
+
+
+def _uses_in(node: s.Group | s.Repeat) -> list[s.Token]:
+    found: list[s.Token] = []
+    stack: list[s.Item] = list(node.body.items) if node.body else []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, s.Group | s.Repeat):
+            if item.uses is not None:
+                found.append(item.uses)
+            if item.body is not None:
+                stack.extend(item.body.items)
+        elif isinstance(item, s.Alternative | s.Page):
+            stack.extend(item.body.items)
+    return found
+
+
+def _cycle(start: str, uses: dict[str, list[s.Token]]) -> list[s.Token] | None:
+    """The uses leading from `start` back to it, if any (iterative search)."""
+    stack: list[tuple[str, list[s.Token]]] = [(start, [])]
+    seen: set[str] = set()
+    while stack:
+        name, trail = stack.pop()
+        for tok in uses.get(name, []):
+            if tok.raw == start:
+                return [*trail, tok]
+            if tok.raw in uses and tok.raw not in seen:
+                seen.add(tok.raw)
+                stack.append((tok.raw, [*trail, tok]))
+    return None
 
 
 def _slug(name: str) -> str:

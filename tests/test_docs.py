@@ -26,32 +26,8 @@ DIAGNOSTICS_MD = DOCS / "diagnostics.md"
 # Examples that show how the language should work but that the implementation gets wrong.
 # Each entry: (file, a piece of text that occurs only in that block, why it fails today).
 # The tests are strict xfails, so they start failing (and the entry must go) once fixed.
-KNOWN_CORE_PROBLEMS: list[tuple[str, str, str]] = [
-    (
-        "diagnostics.md",
-        "group vertreter: mitglied",
-        "FL701: a module group that contains itself is reported into a throwaway collector "
-        "(declare.Declarer._instantiate), so nothing is reported at all",
-    ),
-    (
-        "diagnostics.md",
-        "computed pro_kopf: money = 1000 / betrag",
-        "FL301: a number divided by money gets type ANY without a diagnostic "
-        "(exprs.ExprChecker._numeric_result)",
-    ),
-    (
-        "diagnostics.md",
-        "languages de, english",
-        'FL212: a word that is not a language tag is a syntax error (FL110 "unexpected '
-        "'english'; expected a language tag\"); FL212 is only used for a language listed twice",
-    ),
-    (
-        "diagnostics.md",
-        "when kinder.alter < 3",
-        "FL306: a repeat's values compared with a single value give FL301 with the hint "
-        '"use == or != to compare choices and texts"; FL306 is only used for computed values',
-    ),
-]
+# (file, text unique to a block, reason): blocks the core gets wrong, as strict xfails.
+KNOWN_CORE_PROBLEMS: list[tuple[str, str, str]] = []
 
 
 @dataclass(frozen=True)
