@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -205,14 +206,35 @@ def run() -> None:
     # A short-lived process makes no garbage cycles worth collecting; a
     # long-running command (a server) turns the collector back on.
     gc.disable()
+    code: int | str | None = 0
     try:
         main(standalone_mode=True)
+    except SystemExit as done:
+        code = done.code
     except KeyboardInterrupt:
-        sys.exit(130)
+        code = 130
     except RecursionError:
         click.echo("formlang: error: the input is nested too deeply to process", err=True)
-        sys.exit(EXIT_PROBLEMS)
+        code = EXIT_PROBLEMS
     except Exception as exc:
         click.echo(f"formlang: internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo("This is a bug in formlang; please report it with the input file.", err=True)
-        sys.exit(70)
+        code = 70
+    _exit(code)
+
+
+def _exit(code: int | str | None) -> None:
+    """Exits without tearing down every module and object: a fifth of a cold run.
+
+    Everything the command wrote is flushed first; no command leaves work for
+    interpreter shutdown (files are closed where they are written).
+    """
+    if isinstance(code, str):
+        click.echo(code, err=True)
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: nothing more can be said
+        pass
+    os._exit(code or 0)
