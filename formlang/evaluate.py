@@ -75,7 +75,7 @@ def _ref(expr: ir.Ref) -> Fn:
     start = len(repeats[bound - 1]) if bound else 0
     fan_out = {len(r) for r in repeats[bound:]}  # path positions after which rows fan out
     steps = path[start:]
-    alternative = getattr(expr, "kind", "field") == "alternative"
+    alternative = expr.kind == "alternative"
     rows_of_repeat = expr.type.kind is Kind.ROWS
 
     def get(ctx: Context) -> Any:

@@ -189,7 +189,12 @@ class ExprChecker:
         if bound < len(symbol.repeats) and symbol.kind != "repeat":
             type_ = list_of(type_)
         return ir.Ref(
-            path=symbol.path, repeats=tuple(symbol.repeats), bound=bound, type=type_, span=span
+            path=symbol.path,
+            repeats=tuple(symbol.repeats),
+            bound=bound,
+            type=type_,
+            kind=symbol.kind,
+            span=span,
         )
 
     def resolve_path(self, node: s.PathExpr, scope: Scope) -> Symbol | None:

@@ -73,6 +73,9 @@ class Ref(Record):
     repeats: tuple[Path, ...]  # the data paths of the repeats along `path`, outermost first
     bound: int
     type: Type
+    kind: str = (
+        "field"  # field | computed | alternative (its value: the chosen branch) | group | repeat
+    )
     span: Span = field(compare=False, repr=False)
 
     @property
