@@ -15,6 +15,7 @@ from pathlib import Path
 
 from formlang import diagnostics as d
 from formlang import ir
+from formlang.form import Form
 from formlang.loader import Loader
 
 
@@ -55,7 +56,7 @@ def _default_roots() -> tuple[Path, ...]:
     return (library_root(),)
 
 
-def load(path: str | os.PathLike[str], *, library: Iterable[str | Path] | None = None) -> ir.Form:
+def load(path: str | os.PathLike[str], *, library: Iterable[str | Path] | None = None) -> Form:
     """The checked form in the file at `path`; raises `FormError` on errors."""
     from formlang.resolve import Compiler
 
@@ -68,7 +69,7 @@ def load(path: str | os.PathLike[str], *, library: Iterable[str | Path] | None =
 
 def parse(
     text: str, path: str = "<string>", *, library: Iterable[str | Path] | None = None
-) -> ir.Form:
+) -> Form:
     """The checked form in `text` (imports resolve relative to `path`)."""
     from formlang.resolve import Compiler
 
@@ -79,11 +80,11 @@ def parse(
     return _result(form, compiler.diags.items)
 
 
-def _result(form: ir.Form | None, diags: list[d.Diagnostic]) -> ir.Form:
+def _result(form: ir.Form | None, diags: list[d.Diagnostic]) -> Form:
     ordered = d.sort(diags)
     if form is None or any(x.is_error for x in ordered):
         raise FormError(ordered)
-    return form
+    return Form(form)
 
 
 def form_files(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[str]]:

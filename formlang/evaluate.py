@@ -77,8 +77,18 @@ def _ref(expr: ir.Ref) -> Fn:
     steps = path[start:]
     alternative = expr.kind == "alternative"
     rows_of_repeat = expr.type.kind is Kind.ROWS
+    item = expr.type.item if expr.type.kind is Kind.LIST and expr.type.item else expr.type
+    convert = _CONVERTERS.get(item.kind)
 
     def get(ctx: Context) -> Any:
+        value = raw(ctx)
+        if convert is None or value is None:
+            return value
+        if isinstance(value, tuple) and expr.type.kind is Kind.LIST:
+            return tuple(convert(v) for v in value)
+        return convert(value)
+
+    def raw(ctx: Context) -> Any:
         current: Any = ctx.rows[bound - 1] if bound else ctx.data
         many = False
         for offset, name in enumerate(steps, start=start + 1):
@@ -91,6 +101,57 @@ def _ref(expr: ir.Ref) -> Fn:
         return current
 
     return get
+
+
+def _as_decimal(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | str):
+        try:
+            number = Decimal(value)
+        except (InvalidOperation, ValueError):
+            return None
+        return number if number.is_finite() else None
+    if isinstance(value, float):
+        return Decimal(repr(value)) if value == value and abs(value) != float("inf") else None
+    return value if isinstance(value, Decimal) else None
+
+
+def _parser(kind: Callable[[str], Any]) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        if not isinstance(value, str):
+            return None
+        try:
+            return kind(value)
+        except ValueError:
+            return None
+
+    return convert
+
+
+def _of(kind: type | tuple[type, ...]) -> Callable[[Any], Any]:
+    return lambda value: (
+        value if isinstance(value, kind) and not (kind is int and isinstance(value, bool)) else None
+    )
+
+
+# Submitted JSON -> the values expressions compute with; anything malformed is unknown.
+_CONVERTERS: dict[Kind, Callable[[Any], Any]] = {
+    Kind.DATE: _parser(dt.date.fromisoformat),
+    Kind.TIME: _parser(dt.time.fromisoformat),
+    Kind.DATETIME: _parser(dt.datetime.fromisoformat),
+    Kind.DECIMAL: _as_decimal,
+    Kind.MONEY: _as_decimal,
+    Kind.INTEGER: lambda v: (
+        int(v)
+        if isinstance(v, float) and v.is_integer()
+        else (v if isinstance(v, int) and not isinstance(v, bool) else None)
+    ),
+    Kind.TEXT: _of(str),
+    Kind.CODE: _of(str),
+    Kind.BOOLEAN: _of(bool),
+    Kind.CODES: lambda v: tuple(v) if isinstance(v, list | tuple) else None,
+}
 
 
 def _step(current: Any, name: str, many: bool) -> Any:

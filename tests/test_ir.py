@@ -34,14 +34,14 @@ def _name(path: Path) -> str:
 
 def _load(path: Path, monkeypatch: pytest.MonkeyPatch) -> ir.Form:
     monkeypatch.chdir(REPO_ROOT)
-    return load(path.relative_to(REPO_ROOT))
+    return load(path.relative_to(REPO_ROOT)).ir
 
 
 @pytest.fixture(scope="module")
 def valid_forms() -> dict[str, ir.Form]:
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(REPO_ROOT)
-        return {p.stem: load(p.relative_to(REPO_ROOT)) for p in VALID}
+        return {p.stem: load(p.relative_to(REPO_ROOT)).ir for p in VALID}
 
 
 @pytest.mark.parametrize("path", VALID + LIBRARY, ids=_name)

@@ -1,0 +1,159 @@
+"""Conditions as JSON Schema: `when` and `required when` -> `if` subschemas (schema stage).
+
+A condition is expressible when every field it asks about can be reached
+from one object of the submission (the *anchor*) without crossing into the
+rows of a repeat, and when it is built from `==`, `!=`, `in`, `not in`,
+yes/no fields, integer comparisons and `and`/`or`/`not`. Negation is pushed
+down to the facts, so the subschema holds exactly when the condition is
+*true* in the three-valued logic of `formlang.evaluate` (an empty field
+makes a fact unknown, and an unknown condition is not met): every fact also
+requires its field to be present.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from formlang import ir
+from formlang.program import literal_json
+from formlang.types import Kind
+
+Schema = dict[str, Any]
+_NEGATED = {
+    "==": "!=",
+    "!=": "==",
+    "in": "not in",
+    "not in": "in",
+    "<": ">=",
+    "<=": ">",
+    ">": "<=",
+    ">=": "<",
+}
+_BOUNDS = {"<": "exclusiveMaximum", "<=": "maximum", ">": "exclusiveMinimum", ">=": "minimum"}
+_FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_EXACT_KINDS = {Kind.TEXT, Kind.INTEGER, Kind.BOOLEAN, Kind.CODE, Kind.DATE}
+
+
+def refs_of(expr: ir.Expr) -> list[ir.Ref]:
+    found: list[ir.Ref] = []
+    stack = [expr]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ir.Ref):
+            found.append(item)
+        elif isinstance(item, ir.Unary):
+            stack.append(item.operand)
+        elif isinstance(item, ir.Binary):
+            stack.extend((item.left, item.right))
+        elif isinstance(item, ir.Call):
+            stack.extend(item.args)
+        elif isinstance(item, ir.ListValue):
+            stack.extend(item.items)
+    return found
+
+
+def anchor(target: ir.Path, expr: ir.Expr) -> ir.Path | None:
+    """The deepest object holding the target and every field asked about, if any."""
+    containers = [target[:-1]] + [ref.path[:-1] for ref in refs_of(expr)]
+    common: list[str] = []
+    for parts in zip(*containers, strict=False):
+        if len(set(parts)) != 1:
+            break
+        common.append(parts[0])
+    base = tuple(common)
+    for ref in refs_of(expr):
+        if any(len(r) > len(base) for r in ref.repeats):
+            return None  # the fact lies in the rows of a repeat below the anchor
+    return base
+
+
+def condition(expr: ir.Expr, base: ir.Path, positive: bool = True) -> Schema | None:
+    """A subschema of the anchor object that holds exactly when `expr` is true."""
+    if isinstance(expr, ir.Unary) and expr.op == "not":
+        return condition(expr.operand, base, not positive)
+    if isinstance(expr, ir.Binary) and expr.op in ("and", "or"):
+        parts = [condition(expr.left, base, positive), condition(expr.right, base, positive)]
+        if any(p is None for p in parts):
+            return None
+        keyword = "allOf" if (expr.op == "and") == positive else "anyOf"
+        return {keyword: parts}
+    if isinstance(expr, ir.Literal) and isinstance(expr.value, bool):
+        return {} if expr.value == positive else {"not": {}}
+    if isinstance(expr, ir.Ref):
+        if expr.type.kind is not Kind.BOOLEAN:
+            return None
+        return _at(expr, base, {"const": positive})
+    if isinstance(expr, ir.Binary):
+        return _comparison(expr, base, positive)
+    return None
+
+
+def _comparison(expr: ir.Binary, base: ir.Path, positive: bool) -> Schema | None:
+    op, ref, other = expr.op, expr.left, expr.right
+    if not isinstance(ref, ir.Ref):
+        ref, other, op = expr.right, expr.left, _FLIPPED.get(op, "")
+    if not isinstance(ref, ir.Ref) or ref.is_list or not op:
+        return None
+    if not positive:
+        op = _NEGATED[op]
+    if ref.kind == "alternative":
+        return _branch(ref, op, other, base)
+    if ref.type.kind not in _EXACT_KINDS:
+        return None  # decimals, money, times: their spelling is not unique
+    values = _literals(other)
+    if values is None:
+        return None
+    if op in ("==", "!="):
+        if len(values) != 1:
+            return None
+        fact: Schema = {"const": values[0]}
+    elif op in ("in", "not in"):
+        fact = {"enum": values}
+    elif ref.type.kind is Kind.INTEGER and len(values) == 1 and isinstance(values[0], int):
+        return _at(ref, base, {_BOUNDS[op]: values[0]})
+    else:
+        return None
+    return _at(ref, base, fact if op in ("==", "in") else {"not": fact})
+
+
+def _branch(ref: ir.Ref, op: str, other: ir.Expr, base: ir.Path) -> Schema | None:
+    values = _literals(other)
+    if values is None or op not in ("==", "!=", "in", "not in"):
+        return None
+    chosen: Schema = (
+        {"anyOf": [{"required": [v]} for v in values]} if len(values) > 1 else {"required": values}
+    )
+    inner = chosen if op in ("==", "in") else {"not": chosen, "minProperties": 1}
+    return _at(ref, base, inner)
+
+
+def _literals(expr: ir.Expr) -> list[Any] | None:
+    items = expr.items if isinstance(expr, ir.ListValue) else (expr,)
+    out = []
+    for item in items:
+        if not isinstance(item, ir.Literal) or item.value is None:
+            return None
+        value = literal_json(item.value)
+        out.append(value["date"] if isinstance(value, dict) and "date" in value else value)
+        if isinstance(value, dict) and "date" not in value:
+            return None
+    return out
+
+
+def _at(ref: ir.Ref, base: ir.Path, fact: Schema) -> Schema:
+    """`fact` about the field at `ref.path`, seen from the object at `base`."""
+    rel = ref.path[len(base) :]
+    schema: Schema = {"properties": {rel[-1]: fact}, "required": [rel[-1]]}
+    for name in reversed(rel[:-1]):
+        schema = {"properties": {name: schema}, "required": [name]}
+    return schema
+
+
+def navigate(path: ir.Path, repeats: set[ir.Path], inner: Schema) -> Schema:
+    """`inner` applied to the object at `path` (relative), through groups and rows."""
+    schema = inner
+    for depth in range(len(path), 0, -1):
+        name = path[depth - 1]
+        step = {"items": schema} if path[:depth] in repeats else schema
+        schema = {"properties": {name: step}}
+    return schema

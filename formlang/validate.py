@@ -1,0 +1,391 @@
+"""The validator: a submission -> one verdict, localized, with the effective data.
+
+Validator stage. `Validator(form)` compiles once: the effective-data tree,
+the JSON Schema (checked with jsonschema-rs), each field's bounds and each
+rule as closures. `validate(data, lang)` builds the effective data, checks
+every visible value (`formlang.values`) and requiredness, runs the rules,
+and lets jsonschema-rs confirm the verdict: a submission that the compiled
+schema refuses is never accepted. Nothing raises for any input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from formlang import ir
+from formlang.effective import Builder, Node, Note, compile_nodes, row_limit
+from formlang.evaluate import Context, compile_expr, is_empty
+from formlang.messages import format_limit, message
+from formlang.schema import compile_schema
+from formlang.source import Span
+from formlang.types import FieldKind
+from formlang.values import check_value
+
+BERLIN = ZoneInfo("Europe/Berlin")
+MAX_DEPTH = 64
+
+
+def today_in_berlin() -> dt.date:
+    return dt.datetime.now(BERLIN).date()
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationError:
+    """One problem, located in the data (`path`) and in the .form file (`span`)."""
+
+    path: str  # JSON pointer into the submission: /gesellschafter/0/anteil
+    field: str  # the field's dotted name: gesellschafter.anteil
+    label: str
+    code: str
+    message: str
+    severity: str = "error"  # error | warning
+    span: Span | None = dataclasses.field(default=None, compare=False, repr=False)
+
+    @property
+    def location(self) -> str | None:
+        return str(self.span) if self.span is not None else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "field": self.field,
+            "label": self.label,
+            "code": self.code,
+            "message": self.message,
+            "severity": self.severity,
+            "location": self.location,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationResult:
+    ok: bool
+    errors: tuple[ValidationError, ...]  # errors and warnings, in the order of the form
+    data: dict[str, Any]  # the effective data: what is stored
+
+    @property
+    def warnings(self) -> tuple[ValidationError, ...]:
+        return tuple(e for e in self.errors if e.severity == "warning")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ok": self.ok, "errors": [e.to_json() for e in self.errors], "data": self.data}
+
+
+class Validator:
+    def __init__(self, form: ir.Form) -> None:
+        self.form = form
+        self.nodes = compile_nodes(form.children)
+        self.schema = compile_schema(form)
+        self._engine = _engine(self.schema)
+        self._bounds = {
+            f.path: _bound_functions(f) for f in ir.walk(form.children) if isinstance(f, ir.Field)
+        }
+        self.order = {
+            ".".join(e.path): i
+            for i, e in enumerate(ir.walk(form.children))
+            if not isinstance(e, ir.Page | ir.Info)
+        }
+        self._rules = [
+            (rule, compile_expr(rule.expr), compile_expr(rule.when) if rule.when else None)
+            for rule in form.rules
+        ]
+
+    def validate(
+        self, data: Any, lang: str | None = None, today: dt.date | None = None
+    ) -> ValidationResult:
+        lang = lang or self.form.default_language
+        run = _Run(self, lang, today or today_in_berlin())
+        if not isinstance(data, dict):
+            run.problem("", None, "not_an_object")
+            return run.result({})
+        if _too_deep(data):
+            run.problem("", None, "too_deep")
+            return run.result({})
+        builder = Builder(self.nodes, run.today)
+        effective = builder.run(data)
+        run.notes(builder.notes)
+        run.check_object(self.nodes, effective, Context(data=effective, today=run.today), "")
+        run.rules(effective)
+        if not run.has_errors and not self._accepts(effective):
+            run.schema_errors(effective)
+        return run.result(effective)
+
+    def _accepts(self, effective: dict[str, Any]) -> bool:
+        try:
+            return bool(self._engine.is_valid(effective))
+        except (ValueError, TypeError, OverflowError):  # e.g. lone surrogates in a string
+            return True  # the Python checks above have decided
+
+
+def _engine(schema: dict[str, Any]) -> Any:
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(schema, validate_formats=True)
+
+
+def _too_deep(data: Any) -> bool:
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value[:1000])
+    return False
+
+
+def _bound_functions(f: ir.Field) -> dict[str, Any]:
+    c = f.constraints
+    out: dict[str, Any] = {}
+    for name in ("min", "max", "step"):
+        expr = getattr(c, name)
+        if expr is not None:
+            out[name] = (compile_expr(expr), _mentions_today(expr))
+    return out
+
+
+def _mentions_today(expr: ir.Expr) -> bool:
+    return isinstance(expr, ir.Call) and expr.func == "today"
+
+
+# ---- one run ---------------------------------------------------------------------------
+
+
+class _Run:
+    def __init__(self, validator: Validator, lang: str, today: dt.date) -> None:
+        self.v = validator
+        self.lang = lang
+        self.today = today
+        self.found: list[ValidationError] = []
+
+    @property
+    def has_errors(self) -> bool:
+        return any(e.severity == "error" for e in self.found)
+
+    def result(self, data: dict[str, Any]) -> ValidationResult:
+        order = self.v.order
+        ranked = sorted(self.found, key=lambda e: (order.get(e.field, len(order)), _rows_of(e)))
+        return ValidationResult(ok=not self.has_errors, errors=tuple(ranked), data=data)
+
+    def problem(
+        self,
+        path: str,
+        element: Any,
+        code: str,
+        limit: Any = None,
+        severity: str = "error",
+        text: str | None = None,
+        span: Span | None = None,
+        name: str = "",
+    ) -> None:
+        label = element.label.get(self.lang) if getattr(element, "label", None) else name
+        shown = format_limit(limit, self.lang) if limit is not None else ""
+        if isinstance(limit, tuple):
+            shown = ", ".join(limit)
+        self.found.append(
+            ValidationError(
+                path=path,
+                field=".".join(element.path) if element is not None else name,
+                label=label or "",
+                code=code,
+                message=text or message(code, self.lang, label=label, limit=shown, name=name),
+                severity=severity,
+                span=span or getattr(element, "span", None),
+            )
+        )
+
+    def notes(self, notes: list[Note]) -> None:
+        for note in notes:
+            pointer = _pointer(note.path)
+            element = note.node.element if note.node is not None else None
+            if note.code in ("hidden_value", "computed_value"):
+                self.problem(pointer, element, note.code, severity="warning")
+            else:
+                self.problem(pointer, element, note.code, name=str(note.detail or ""))
+
+    # ---- values and requiredness ----------------------------------------------------------
+
+    def check_object(
+        self, nodes: list[Node], data: dict[str, Any], ctx: Context, pointer: str
+    ) -> None:
+        for node in nodes:
+            if node.kind == "computed":
+                continue
+            if node.when is not None and node.when(ctx) is not True:
+                continue
+            here = f"{pointer}/{_escape(node.name)}"
+            value = data.get(node.name)
+            if value is None:
+                self._missing(node, ctx, here)
+            else:
+                canonical = self._present(node, value, ctx, here)
+                if canonical is not value:
+                    data[node.name] = canonical
+
+    def _missing(self, node: Node, ctx: Context, here: str) -> None:
+        element = node.element
+        if isinstance(element, ir.Field):
+            required = not element.optional
+            if element.required_when is not None:
+                required = compile_expr(element.required_when)(ctx) is True
+            if required:
+                self.problem(here, element, _required_code(element.kind))
+        elif isinstance(element, ir.Repeat) and element.min > 0:
+            self.problem(here, element, "repeat_min", element.min)
+        elif isinstance(element, ir.Alternative) and not element.optional:
+            self.problem(here, element, "required_alternative")
+        elif isinstance(element, ir.Group):
+            self.check_object(node.children, {}, ctx, here)
+
+    def _present(self, node: Node, value: Any, ctx: Context, here: str) -> Any:
+        """Checks a value; returns it in its canonical spelling."""
+        element = node.element
+        if isinstance(element, ir.Field):
+            return self._field(element, value, here)
+        if isinstance(element, ir.Group):
+            if not isinstance(value, dict):
+                self.problem(here, element, "type_object")
+            else:
+                self.check_object(node.children, value, ctx, here)
+        elif isinstance(element, ir.Repeat):
+            self._rows(node, value, ctx, here)
+        else:
+            self._alternative(node, value, ctx, here)
+        return value
+
+    def _field(self, element: ir.Field, value: Any, here: str) -> Any:
+        bounds = self._bounds(element)
+        canonical, problems = check_value(element, value, bounds)
+        for code, limit in problems:
+            text = None
+            if code == "pattern" and element.constraints.pattern_message is not None:
+                text = element.constraints.pattern_message.get(self.lang)
+            self.problem(here, element, code, limit, text=text)
+        return value if problems else canonical
+
+    def _bounds(self, element: ir.Field) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, (function, relative) in self.v._bounds.get(element.path, {}).items():
+            value = function(Context(data={}, today=self.today))
+            out[name] = value
+            if relative and element.kind is FieldKind.DATE:
+                out[f"{name}_code"] = "date_not_future" if name == "max" else "date_not_past"
+        return out
+
+    def _rows(self, node: Node, value: Any, ctx: Context, here: str) -> None:
+        element = node.element
+        if not isinstance(value, list) or not all(isinstance(r, dict) for r in value):
+            self.problem(here, element, "type_list")
+            return
+        if len(value) < max(element.min, 1):
+            self.problem(here, element, "repeat_min", max(element.min, 1))
+        limit = row_limit(node) - 1
+        if len(value) > limit:
+            self.problem(here, element, "repeat_max", limit)
+            return
+        for index, row in enumerate(value):
+            row_ctx = Context(data=ctx.data, today=ctx.today, rows=(*ctx.rows, row))
+            self.check_object(node.children, row, row_ctx, f"{here}/{index}")
+
+    def _alternative(self, node: Node, value: Any, ctx: Context, here: str) -> None:
+        if not isinstance(value, dict):
+            self.problem(here, node.element, "type_object")
+            return
+        for branch in node.children:
+            if branch.name in value:
+                pointer = f"{here}/{_escape(branch.name)}"
+                value[branch.name] = self._present(branch, value[branch.name], ctx, pointer)
+
+    # ---- rules ------------------------------------------------------------------------------
+
+    def rules(self, effective: dict[str, Any]) -> None:
+        for rule, check, when in self.v._rules:
+            for rows, pointer in _scopes(effective, rule.scope):
+                ctx = Context(data=effective, today=self.today, rows=rows)
+                if when is not None and when(ctx) is not True:
+                    continue
+                if check(ctx) is False:
+                    self._rule_failed(rule, pointer)
+
+    def _rule_failed(self, rule: ir.Rule, scope_pointer: str) -> None:
+        target = rule.target or ()
+        element = _element_at(self.v.form, target) if target else None
+        pointer = scope_pointer + "".join(f"/{_escape(p)}" for p in target[len(rule.scope) :])
+        text = rule.message.get(self.lang) if rule.message else None
+        self.problem(
+            pointer if target else scope_pointer,
+            element,
+            "rule",
+            severity=rule.severity.value,
+            text=text,
+            span=rule.span,
+        )
+
+    def schema_errors(self, effective: dict[str, Any]) -> None:
+        """The compiled schema refuses what the checks above let pass: never accept it."""
+        for error in self.v._engine.iter_errors(effective):
+            pointer = "/" + "/".join(_escape(str(p)) for p in error.instance_path)
+            self.problem(pointer.rstrip("/") or "", None, "type_object", name=pointer)
+
+
+def _scopes(
+    data: dict[str, Any], scope: ir.Path
+) -> Iterator[tuple[tuple[dict[str, Any], ...], str]]:
+    """Each row the rule runs in (the rows of every repeat along `scope`)."""
+    if not scope:
+        yield (), ""
+        return
+    frontier: list[tuple[tuple[dict[str, Any], ...], Any, str]] = [((), data, "")]
+    for depth, name in enumerate(scope, start=1):
+        following: list[tuple[tuple[dict[str, Any], ...], Any, str]] = []
+        for rows, current, pointer in frontier:
+            value = current.get(name) if isinstance(current, dict) else None
+            here = f"{pointer}/{_escape(name)}"
+            if depth == len(scope) or isinstance(value, list):
+                for index, row in enumerate(value if isinstance(value, list) else []):
+                    if isinstance(row, dict):
+                        following.append(((*rows, row), row, f"{here}/{index}"))
+            else:
+                following.append((rows, value, here))
+        frontier = following
+    for rows, _, pointer in frontier:
+        yield rows, pointer
+
+
+def _rows_of(error: ValidationError) -> tuple[int, ...]:
+    return tuple(int(p) for p in error.path.split("/") if p.isdigit())
+
+
+def _element_at(form: ir.Form, path: ir.Path) -> Any:
+    for element in ir.walk(form.children):
+        if getattr(element, "path", None) == path and not isinstance(element, ir.Page):
+            return element
+    return None
+
+
+def _required_code(kind: FieldKind) -> str:
+    if kind in (FieldKind.CHOICE, FieldKind.MULTICHOICE, FieldKind.BOOLEAN):
+        return "required_choice"
+    if kind is FieldKind.CONSENT:
+        return "required_consent"
+    if kind is FieldKind.FILE:
+        return "required_file"
+    return "required"
+
+
+def _pointer(path: tuple[str | int, ...]) -> str:
+    return "".join(f"/{_escape(str(p))}" for p in path)
+
+
+def _escape(name: str) -> str:
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+_ = is_empty
