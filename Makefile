@@ -33,13 +33,18 @@ test: install
 	$(BIN)/pytest -q
 	$(BIN)/formlang check $(LIBRARY)
 	$(BIN)/formlang fmt --check $(LIBRARY)
+	$(BIN)/formlang test $(LIBRARY)
 
 demo: install
 	@echo "==> formlang check $(LIBRARY)   (parse, resolve and type-check every .form file in the library)"
 	$(BIN)/formlang check $(LIBRARY)
 	@echo "==> formlang fmt --check $(LIBRARY)   (are all library files formatted canonically?)"
 	$(BIN)/formlang fmt --check $(LIBRARY)
-	@echo "==> demo done: the library checks cleanly and is formatted."
+	@echo "==> formlang test $(LIBRARY)   (run the scenario tests written inside the forms)"
+	$(BIN)/formlang test $(LIBRARY)
+	@echo "==> formlang build $(LIBRARY)forms --format schema --out build/"
+	$(BIN)/formlang build $(LIBRARY)forms --format schema --out build
+	@echo "==> demo done: the library checks, is formatted, passes its tests; schemas are in build/."
 
 bench: install
 	@found=0; \

@@ -35,10 +35,23 @@ def main() -> None:
       formlang check my.form --format json diagnostics for an editor or CI
       formlang fmt my.form                 rewrite a file in the canonical format
       formlang fmt --check library/        exit 1 if any file is not formatted
+      formlang test library/               run the scenario tests of every form
+      formlang validate my.form data.json  check a submission as the service would
+      formlang build my.form --out build/  write the JSON Schema
     """
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _register() -> None:
+    from formlang.cli_forms import build, test_command, validate
+
+    for command in (build, validate, test_command):
+        main.add_command(command)
+
+
+_register()
 
 
 def _library_option(func: F) -> F:
