@@ -16,7 +16,19 @@ to them:
 - Adding months or years to a date keeps the day, or takes the last day of
   a shorter month (2024-01-31 + 1 month = 2024-02-29).
 - Aggregates skip empty values: sum of nothing is 0, min/max of nothing is
-  empty, any of nothing is false, all of nothing is true.
+  empty, any of nothing is false, all of nothing is true. `count` of a
+  repeat counts every row, even one with nothing filled in.
+- Decimals come out in one spelling whatever the arithmetic: no trailing
+  zeros, no exponent, no negative zero (2.50 -> 2.5, 1.5 * 2 -> 3,
+  -0.0 -> 0); an expression of type decimal or money gives a decimal even
+  when its value is whole (max(x, 1), sum of no rows), and round() to a
+  whole number gives one.
+- Durations are (months, days), a year being 12 months: 1 year == 12
+  months. Two durations are ordered when they differ in months or in days
+  only (1 year > 6 months, 2 weeks < 30 days); otherwise (1 month against
+  30 days) the order is unknown.
+- A multiple choice equals a list when they hold the same codes, in any
+  order.
 """
 
 from __future__ import annotations
@@ -26,7 +38,8 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import MAX_PREC, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Context as DecimalContext
 from typing import Any
 
 from formlang import ir
@@ -34,6 +47,19 @@ from formlang.types import Kind
 
 Fn = Callable[["Context"], Any]
 DIVISION_PLACES = Decimal("1e-10")
+_EXACT = DecimalContext(prec=MAX_PREC)  # strips zeros without rounding any digit
+_ZERO, _ONE = Decimal(0), Decimal(1)
+
+
+def canonical(value: Any) -> Any:
+    """A decimal in its one spelling (2.50 -> 2.5, 1E+2 -> 100, -0.0 -> 0); others as they are."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return value
+    if not value:
+        return _ZERO
+    if value == value.to_integral_value():
+        return value.quantize(_ONE, context=_EXACT)
+    return value.normalize(_EXACT)
 
 
 @dataclass(slots=True)
@@ -61,7 +87,7 @@ def evaluate(expr: ir.Expr, ctx: Context) -> Any:
 
 
 def _literal(expr: ir.Literal) -> Fn:
-    value = expr.value
+    value = canonical(expr.value)
     return lambda ctx: value
 
 
@@ -79,6 +105,9 @@ def _ref(expr: ir.Ref) -> Fn:
     rows_of_repeat = expr.type.kind is Kind.ROWS
     item = expr.type.item if expr.type.kind is Kind.LIST and expr.type.item else expr.type
     convert = _CONVERTERS.get(item.kind)
+    simple = _simple_ref(steps, fan_out, bound, alternative or rows_of_repeat, convert)
+    if simple is not None:
+        return simple
 
     def get(ctx: Context) -> Any:
         value = raw(ctx)
@@ -111,10 +140,11 @@ def _as_decimal(value: Any) -> Decimal | None:
             number = Decimal(value)
         except (InvalidOperation, ValueError):
             return None
-        return number if number.is_finite() else None
+        return canonical(number) if number.is_finite() else None
     if isinstance(value, float):
-        return Decimal(repr(value)) if value == value and abs(value) != float("inf") else None
-    return value if isinstance(value, Decimal) else None
+        finite = value == value and abs(value) != float("inf")
+        return canonical(Decimal(repr(value))) if finite else None
+    return canonical(value) if isinstance(value, Decimal) else None
 
 
 def _parser(kind: Callable[[str], Any]) -> Callable[[Any], Any]:
@@ -154,6 +184,31 @@ _CONVERTERS: dict[Kind, Callable[[Any], Any]] = {
 }
 
 
+def _simple_ref(
+    steps: tuple[str, ...],
+    fan_out: set[int],
+    bound: int,
+    special: bool,
+    convert: Callable[[Any], Any] | None,
+) -> Fn | None:
+    """The common shapes, without the general walk: a field of the form or of the row."""
+    if len(steps) != 1 or fan_out or special:
+        return None
+    name = steps[0]
+    if bound:
+        index = bound - 1
+        if convert is None:
+            return lambda ctx: _get(ctx.rows[index], name)
+        return lambda ctx: None if (v := _get(ctx.rows[index], name)) is None else convert(v)
+    if convert is None:
+        return lambda ctx: ctx.data.get(name)
+    return lambda ctx: None if (v := ctx.data.get(name)) is None else convert(v)
+
+
+def _get(row: Any, name: str) -> Any:
+    return row.get(name) if isinstance(row, dict) else None
+
+
 def _step(current: Any, name: str, many: bool) -> Any:
     if many:
         return tuple(row.get(name) if isinstance(row, dict) else None for row in current)
@@ -189,7 +244,7 @@ def _unary(expr: ir.Unary) -> Fn:
 def negate(value: Any) -> Any:
     if isinstance(value, ir.Duration):
         return ir.Duration(years=-value.years, months=-value.months, days=-value.days)
-    return -value
+    return canonical(-value)
 
 
 def _binary(expr: ir.Binary) -> Fn:
@@ -255,7 +310,7 @@ def _member(a: Any, b: Any) -> Any:
 def _divide(a: Any, b: Any) -> Any:
     if b == 0:
         return None
-    return (Decimal(a) / Decimal(b)).quantize(DIVISION_PLACES, rounding=ROUND_HALF_UP).normalize()
+    return canonical((Decimal(a) / Decimal(b)).quantize(DIVISION_PLACES, rounding=ROUND_HALF_UP))
 
 
 def add(a: Any, b: Any) -> Any:
@@ -285,18 +340,42 @@ def shift(day: dt.date, by: ir.Duration) -> dt.date:
     return moved + dt.timedelta(days=by.days)
 
 
+def _months_days(value: ir.Duration) -> tuple[int, int]:
+    return 12 * value.years + value.months, value.days
+
+
+def equal(a: Any, b: Any) -> bool:
+    if isinstance(a, ir.Duration) and isinstance(b, ir.Duration):
+        return _months_days(a) == _months_days(b)
+    if isinstance(a, tuple) and isinstance(b, tuple):  # a multiple choice and a list of codes
+        return set(a) == set(b)
+    return bool(a == b)
+
+
+def _ordered(test: Callable[[Any, Any], bool]) -> Callable[[Any, Any], Any]:
+    def run(a: Any, b: Any) -> Any:
+        if isinstance(a, ir.Duration) and isinstance(b, ir.Duration):
+            (am, ad), (bm, bd) = _months_days(a), _months_days(b)
+            if am != bm and ad != bd:
+                return None  # 1 month against 30 days: depends on the month
+            return test((am, ad), (bm, bd))
+        return test(a, b)
+
+    return _known(run)
+
+
 _OPERATIONS: dict[str, Callable[[Any, Any], Any]] = {
-    "==": _known(lambda a, b: a == b),
-    "!=": _known(lambda a, b: a != b),
-    "<": _known(lambda a, b: a < b),
-    "<=": _known(lambda a, b: a <= b),
-    ">": _known(lambda a, b: a > b),
-    ">=": _known(lambda a, b: a >= b),
+    "==": _known(equal),
+    "!=": _known(lambda a, b: not equal(a, b)),
+    "<": _ordered(lambda a, b: a < b),
+    "<=": _ordered(lambda a, b: a <= b),
+    ">": _ordered(lambda a, b: a > b),
+    ">=": _ordered(lambda a, b: a >= b),
     "in": _member,
     "not in": lambda a, b: None if (m := _member(a, b)) is None else not m,
-    "+": _known(add),
-    "-": _known(subtract),
-    "*": _known(lambda a, b: a * b),
+    "+": _known(lambda a, b: canonical(add(a, b))),
+    "-": _known(lambda a, b: canonical(subtract(a, b))),
+    "*": _known(lambda a, b: canonical(a * b)),
     "/": _known(_divide),
 }
 
@@ -329,7 +408,7 @@ def _round(value: Any, places: Any = 0) -> Any:
         return None
     exponent = Decimal(1).scaleb(-int(places))
     rounded = Decimal(value).quantize(exponent, rounding=ROUND_HALF_UP)
-    return int(rounded) if places == 0 and not isinstance(value, Decimal) else rounded
+    return int(rounded) if places == 0 and not isinstance(value, Decimal) else canonical(rounded)
 
 
 def _matches(text: Any, pattern: Any) -> Any:
@@ -355,7 +434,7 @@ def _extreme(pick: Callable[..., Any]) -> Callable[..., Any]:
 
 def _count(items: Any) -> int:
     if isinstance(items, list | tuple):
-        return sum(1 for v in items if not is_empty(v))
+        return sum(1 for v in items if isinstance(v, dict) or not is_empty(v))  # rows count
     return 0 if is_empty(items) else 1
 
 
@@ -401,7 +480,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "max": _extreme(max),
     "any": lambda items: any(v is True for v in (items or ())),
     "all": lambda items: all(v is True for v in _values(items)),
-    "round": _round,
+    "round": _strict(_round),
     "abs": _strict(abs),
     "if": _if,
 }
@@ -420,11 +499,32 @@ def _call(expr: ir.Call) -> Fn:
         return lambda ctx: _age(args[0](ctx), args[1](ctx))
     if name in _PREDICATES:
         return _predicate(expr)
-    func = FUNCTIONS[name]
+    func = _typed(FUNCTIONS[name], expr.type.kind)
     if len(args) == 1:
         only = args[0]
         return lambda ctx: func(only(ctx))
     return lambda ctx: func(*(a(ctx) for a in args))
+
+
+def _typed(func: Callable[..., Any], kind: Kind) -> Callable[..., Any]:
+    """The result in the call's static type: max(x, 1) of a decimal x is a decimal, even
+    when it is 1; round(x) a whole number, even of a decimal x."""
+    if kind in (Kind.DECIMAL, Kind.MONEY):
+
+        def decimal(*args: Any) -> Any:
+            value = func(*args)
+            is_int = isinstance(value, int) and not isinstance(value, bool)
+            return canonical(Decimal(value)) if is_int else canonical(value)
+
+        return decimal
+    if kind is Kind.INTEGER:
+
+        def whole(*args: Any) -> Any:
+            value = func(*args)
+            return int(value) if isinstance(value, Decimal) else value
+
+        return whole
+    return func
 
 
 _PREDICATES = {"visible", "hidden", "required", "optional", "error", "warning"}

@@ -16,11 +16,14 @@ from formlang.types import FieldKind
 
 Schema = dict[str, Any]
 
-# Canonical spellings (docs/submission-format.md). Anchored, ASCII, portable.
+# Canonical spellings (docs/submission-format.md). Anchored, ASCII, portable: no `\s`,
+# `\d` or `\w`, which Python, JavaScript and Rust read differently outside ASCII (`\s`
+# takes U+001C in Python and U+FEFF in JavaScript); control characters and the space
+# are listed instead.
 PATTERNS: dict[FieldKind, str] = {
-    FieldKind.EMAIL: r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$",
+    FieldKind.EMAIL: r"^[^@\x00-\x20\x7f]+@[^@\x00-\x20\x7f.]+(\.[^@\x00-\x20\x7f.]+)+$",
     FieldKind.PHONE: r"^\+?[0-9][0-9 ()/-]{3,30}$",
-    FieldKind.URL: r"^https?://[^\s/$.?#][^\s]*$",
+    FieldKind.URL: r"^https?://[^\x00-\x20\x7f/$.?#][^\x00-\x20\x7f]*$",
     FieldKind.POSTAL_CODE: r"^[0-9]{5}$",
     FieldKind.IBAN: r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}$",
     FieldKind.BIC: r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$",
@@ -31,6 +34,14 @@ PATTERNS: dict[FieldKind, str] = {
     FieldKind.TIME: r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
     FieldKind.DATETIME: r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
 }
+# Free text must not be blank: a blank text is an empty value, which a clean submission
+# leaves out (the validator drops it like ""). Unanchored: "holds a character that is not
+# whitespace", with whitespace exactly as Python's `str.strip()` sees it, listed one by one
+# so that every engine reads the class alike.
+NOT_BLANK = (
+    r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
+MAX_ROWS = 1000  # rows of a repeat without `max`: the validator reads no more
 MAX_LENGTHS = {
     FieldKind.EMAIL: 254,
     FieldKind.URL: 2000,
@@ -64,6 +75,8 @@ def kind_schema(kind: FieldKind) -> Schema:
     schema: Schema = {"type": "string", "minLength": 1}
     if kind in PATTERNS:
         schema["pattern"] = PATTERNS[kind]
+    elif kind in (FieldKind.TEXT, FieldKind.TEXTAREA):
+        schema["pattern"] = NOT_BLANK
     if kind is FieldKind.DATE:
         schema["format"] = "date"
     if kind in MAX_LENGTHS:
@@ -82,8 +95,9 @@ def field_schema(field: ir.Field, lang: str, max_oneof: int) -> Schema:
     else:
         schema.update(kind_schema(field.kind))
         schema.update(_constraints(field))
-    if field.default is not None:
-        schema["default"] = _plain(literal_json(_value(field.default)))
+    default = static_default(field)
+    if default is not None:
+        schema["default"] = default
     if field.readonly:
         schema["readOnly"] = True
     return schema
@@ -117,11 +131,8 @@ def _constraints(field: ir.Field) -> Schema:
         out["minLength"] = max(c.min_length, 1)
     if c.max_length is not None:
         out["maxLength"] = c.max_length
-    if c.pattern is not None:
-        if "pattern" in out or field.kind in PATTERNS:
-            out["allOf"] = [{"pattern": _anchored(c.pattern)}]
-        else:
-            out["pattern"] = _anchored(c.pattern)
+    if c.pattern is not None:  # beside the type's own pattern
+        out["allOf"] = [{"pattern": _anchored(c.pattern)}]
     if field.kind is FieldKind.INTEGER:
         out.update(_integer_bounds(c))
     if field.kind is FieldKind.FILE:
@@ -188,6 +199,26 @@ def value_checks(field: ir.Field) -> list[Schema]:
             }
         )
     return checks
+
+
+def static_default(field: ir.Field) -> Any:
+    """The field's default in its canonical JSON spelling, if it does not depend on the day."""
+    expr = field.default
+    if expr is None:
+        return None
+    items = expr.items if isinstance(expr, ir.ListValue) else (expr,)
+    values = [_value(item) for item in items]
+    if any(v is None for v in values):
+        return None  # `today()` and the like: the validator computes it
+    plain = [canonical_json(field.kind, _plain(literal_json(v))) for v in values]
+    return plain if isinstance(expr, ir.ListValue) else plain[0]
+
+
+def canonical_json(kind: FieldKind, value: Any) -> Any:
+    """Decimals and money are strings in a submission, also when written as 5 or 0."""
+    if kind in (FieldKind.DECIMAL, FieldKind.MONEY) and isinstance(value, int):
+        return str(value) if not isinstance(value, bool) else value
+    return value
 
 
 def _int(expr: ir.Expr | None) -> int | None:

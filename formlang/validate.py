@@ -10,9 +10,9 @@ schema refuses is never accepted. Nothing raises for any input.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -94,12 +94,25 @@ class Validator:
             (rule, compile_expr(rule.expr), compile_expr(rule.when) if rule.when else None)
             for rule in form.rules
         ]
+        from formlang.fastpath import FastPath, possible, read_by_conditions
+
+        checks = self.schema["x-formlang"]["checks"]
+        self._fast = (
+            FastPath(self.nodes, self._rules, self._engine, checks, read_by_conditions(form))
+            if possible(form)
+            else None
+        )
 
     def validate(
         self, data: Any, lang: str | None = None, today: dt.date | None = None
     ) -> ValidationResult:
         lang = lang or self.form.default_language
-        run = _Run(self, lang, today or today_in_berlin())
+        today = today or today_in_berlin()
+        if self._fast is not None and isinstance(data, dict):
+            clean = self._fast.run(data, today)
+            if clean is not None:
+                return ValidationResult(ok=True, errors=(), data=clean)
+        run = _Run(self, lang, today)
         if not isinstance(data, dict):
             run.problem("", None, "not_an_object")
             return run.result({})

@@ -1,0 +1,285 @@
+"""The fast path of validation: clean submissions decided with one walk and jsonschema-rs.
+
+Validator stage. A *clean* submission has no empty values, no values for
+hidden fields, no values for computed fields and nothing unknown: then its
+effective data is the submission plus defaults and computed values, and
+visibility can be read off the submission itself in one walk. Standard
+checks (types, patterns, bounds, codes, unconditional `required`) are left
+to jsonschema-rs; this walk does only what JSON Schema cannot: conditional
+visibility and requiredness, defaults, computed values, the `x-formlang`
+value checks and the rules. Whenever anything is off, it gives up (returns
+None) and the full path (`formlang.validate`) decides and explains.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from formlang import ir
+from formlang.effective import Node
+from formlang.evaluate import Context, compile_expr
+from formlang.types import FieldKind
+from formlang.values import check_value
+
+Check = Callable[[Any, dt.date], bool]
+
+
+class _Bail(Exception):
+    """Not clean, or not valid: the full path must look."""
+
+
+@dataclass(eq=False)
+class _Slot:
+    node: Node
+    conditional: bool  # has a condition (own or a page's)
+    required: bool  # required when shown, without `required when`
+    required_when: Callable[[Context], Any] | None
+    check: Check | None  # what only Python can check about the value
+    inner: list[_Slot] = field(default_factory=list)
+    branches: dict[str, list[_Slot]] = field(default_factory=dict)
+
+    @property
+    def idle(self) -> bool:
+        """Nothing for Python to do: jsonschema-rs checks all there is."""
+        node = self.node
+        return (
+            node.kind == "field"
+            and not self.conditional
+            and self.check is None
+            and node.default is None
+            and self.required_when is None
+        )
+
+
+def read_by_conditions(form: ir.Form) -> set[ir.Path]:
+    """The paths that conditions (`when`, `required when`) read."""
+    from formlang.schema_conditions import refs_of
+
+    read: set[ir.Path] = set()
+    for element in ir.walk(form.children):
+        for expr in (getattr(element, "when", None), getattr(element, "required_when", None)):
+            if expr is not None:
+                read.update(ref.path for ref in refs_of(expr))
+    return read
+
+
+def possible(form: ir.Form) -> bool:
+    """No fast path where a condition reads a computed value (computed after visibility)."""
+    computed = {e.path for e in ir.walk(form.children) if isinstance(e, ir.Computed)}
+    return not (computed & read_by_conditions(form))
+
+
+class FastPath:
+    def __init__(
+        self,
+        nodes: list[Node],
+        rules: list[tuple[ir.Rule, Any, Any]],
+        engine: Any,
+        checks: list[dict[str, Any]],
+        read: set[ir.Path],
+    ) -> None:
+        checked = {tuple(c["path"]) for c in checks}
+        self.read = read  # what conditions read: a default there changes what they see
+        self.slots = _busy([_slot(n, checked) for n in nodes])
+        self.rules = rules
+        self.engine = engine
+
+    def run(self, data: dict[str, Any], today: dt.date) -> dict[str, Any] | None:
+        try:
+            ctx = Context(data=data, today=today)
+            effective = self._object(self.slots, data, ctx)
+            _rules(self.rules, effective, today)
+            if not self.engine.is_valid(effective):
+                return None
+        except (_Bail, ValueError, TypeError, OverflowError, RecursionError):
+            return None
+        return effective
+
+    def _object(self, slots: list[_Slot], data: Any, ctx: Context) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise _Bail
+        out = dict(data)
+        for slot in slots:
+            node = slot.node
+            value = data.get(node.name)
+            if slot.conditional and node.when is not None and node.when(ctx) is not True:
+                if node.name in data:
+                    raise _Bail  # a value for a hidden element: warn on the full path
+                continue
+            if node.kind == "computed":
+                if node.name in data:
+                    raise _Bail
+                result = node.formula(ctx) if node.formula is not None else None
+                if result is not None:
+                    out[node.name] = _json(result)
+                continue
+            if value is None:
+                out.update(self._absent(slot, ctx))
+                continue
+            self._present(slot, value, ctx, out)
+        return out
+
+    def _absent(self, slot: _Slot, ctx: Context) -> dict[str, Any]:
+        node = slot.node
+        if node.default is not None:
+            if node.element.path in self.read:
+                raise _Bail
+            return {node.name: node.default(ctx.today)}
+        if slot.required_when is not None and slot.required_when(ctx) is True:
+            raise _Bail
+        if slot.conditional and slot.required:
+            raise _Bail  # shown and required, but missing
+        return {}
+
+    def _present(self, slot: _Slot, value: Any, ctx: Context, out: dict[str, Any]) -> None:
+        node = slot.node
+        if node.kind == "field":
+            if slot.check is not None and not slot.check(value, ctx.today):
+                raise _Bail
+        elif node.kind == "group":
+            out[node.name] = self._object(slot.inner, value, ctx)
+        elif node.kind == "repeat":
+            if not isinstance(value, list):
+                raise _Bail
+            out[node.name] = [
+                self._object(
+                    slot.inner, row, Context(data=ctx.data, today=ctx.today, rows=(*ctx.rows, row))
+                )
+                for row in value
+            ]
+        else:
+            if not isinstance(value, dict) or len(value) != 1:
+                raise _Bail
+            ((name, inner),) = value.items()
+            if name not in slot.branches:
+                raise _Bail
+            out[node.name] = {name: self._object(slot.branches[name], inner, ctx)}
+
+
+def _slot(node: Node, checked: set[ir.Path]) -> _Slot:
+    element = node.element
+    required = _required(element)
+    required_when = None
+    if isinstance(element, ir.Field) and element.required_when is not None:
+        required_when = compile_expr(element.required_when)
+    check = _check(element) if isinstance(element, ir.Field) and element.path in checked else None
+    slot = _Slot(
+        node=node,
+        conditional=node.when is not None,
+        required=required,
+        required_when=required_when,
+        check=check,
+    )
+    if node.kind in ("group", "repeat"):
+        slot.inner = _busy([_slot(child, checked) for child in node.children])
+    elif node.kind == "alternative":
+        slot.branches = {
+            b.name: _busy([_slot(c, checked) for c in b.children]) for b in node.children
+        }
+    return slot
+
+
+def _busy(slots: list[_Slot]) -> list[_Slot]:
+    return [s for s in slots if not s.idle]
+
+
+def _required(element: Any) -> bool:
+    if isinstance(element, ir.Field):
+        return not element.optional and element.required_when is None
+    if isinstance(element, ir.Repeat):
+        return element.min > 0
+    if isinstance(element, ir.Alternative):
+        return not element.optional
+    return False
+
+
+def _check(element: ir.Field) -> Check:
+    """The Python-only checks of one field (bounds, check digits), cached per today."""
+    quick = _quick_bounds(element)
+    if quick is not None:
+        return quick
+    bounds = {
+        name: compile_expr(getattr(element.constraints, name))
+        for name in ("min", "max", "step")
+        if getattr(element.constraints, name)
+    }
+
+    @functools.lru_cache(maxsize=4)
+    def resolved(today: dt.date) -> dict[str, Any]:
+        ctx = Context(data={}, today=today)
+        return {name: f(ctx) for name, f in bounds.items()}
+
+    if element.kind in (FieldKind.IBAN, FieldKind.BIC, FieldKind.TAX_ID):
+        return _cached_identifier(element)
+
+    def check(value: Any, today: dt.date) -> bool:
+        return not check_value(element, value, resolved(today))[1]
+
+    return check
+
+
+_PARSERS: dict[FieldKind, Callable[[str], Any]] = {
+    FieldKind.DECIMAL: Decimal,
+    FieldKind.MONEY: Decimal,
+    FieldKind.DATE: dt.date.fromisoformat,
+    FieldKind.TIME: dt.time.fromisoformat,
+}
+
+
+def _quick_bounds(element: ir.Field) -> Check | None:
+    """min/max on decimals, money, dates and times as one comparison each."""
+    c = element.constraints
+    parse = _PARSERS.get(element.kind)
+    if parse is None or c.step is not None:
+        return None
+    low = compile_expr(c.min) if c.min is not None else None
+    high = compile_expr(c.max) if c.max is not None else None
+
+    @functools.lru_cache(maxsize=4)
+    def limits(today: dt.date) -> tuple[Any, Any]:
+        ctx = Context(data={}, today=today)
+        return (low(ctx) if low else None, high(ctx) if high else None)
+
+    def check(value: Any, today: dt.date) -> bool:
+        if isinstance(value, float | int) and parse is Decimal and not isinstance(value, bool):
+            return False  # a number, not the canonical string: the full path converts it
+        lo, hi = limits(today)
+        parsed = parse(value)
+        return (lo is None or parsed >= lo) and (hi is None or parsed <= hi)
+
+    return check
+
+
+def _cached_identifier(element: ir.Field) -> Check:
+    @functools.lru_cache(maxsize=4096)
+    def ok(value: str) -> bool:
+        return not check_value(element, value, {})[1]
+
+    def check(value: Any, today: dt.date) -> bool:
+        return isinstance(value, str) and ok(value)
+
+    return check
+
+
+def _rules(rules: list[tuple[ir.Rule, Any, Any]], data: dict[str, Any], today: dt.date) -> None:
+    from formlang.validate import _scopes
+
+    for rule, test, when in rules:
+        for rows, _ in _scopes(data, rule.scope):
+            ctx = Context(data=data, today=today, rows=rows)
+            if when is not None and when(ctx) is not True:
+                continue
+            if test(ctx) is False:
+                raise _Bail
+
+
+def _json(value: Any) -> Any:
+    from formlang.program import literal_json
+    from formlang.schema_fields import _plain
+
+    return _plain(literal_json(value))
