@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from formlang import diagnostics as d
 from formlang import ir
 from formlang import syntax as s
-from formlang.codelists import CodeListFile, load_codelist
+from formlang.codelists import CodeEntry, CodeListFile, load_codelist
 from formlang.loader import display_path
 from formlang.scope import FileContext
 from formlang.texts import language_name
@@ -82,32 +82,10 @@ def _to_ir(
     ctx: FileContext,
     diags: d.Collector,
 ) -> ir.CodeList:
-    codes = []
     missing: dict[str, int] = {}
-    for entry in loaded.entries:
-        labels = dict(entry.labels)
-        default = labels.get(ctx.languages[0]) or entry.labels[0][1] if entry.labels else entry.code
-        translations = [(ctx.languages[0], default)]
-        for lang in ctx.languages[1:]:
-            if lang in labels:
-                translations.append((lang, labels[lang]))
-            else:
-                missing[lang] = missing.get(lang, 0) + 1
-        codes.append(ir.Code(value=entry.code, label=ir.Text(translations=tuple(translations))))
+    codes = [_code(entry, ctx.languages, missing) for entry in loaded.entries]
     for lang, count in sorted(missing.items()):
-        how_many = "no" if count == len(codes) else f"{count} of its {len(codes)} codes without"
-        csv = node.path is not None and node.path.value.lower().endswith(".csv")
-        diags.add(
-            d.make(
-                "FL603",
-                f"the code list '{node.name.raw}' has {how_many} {language_name(lang)} labels; "
-                f"those codes are shown with their {language_name(ctx.languages[0])} label",
-                node.path.span if node.path else node.span,
-                hint=f"add a 'label@{lang}' column"
-                if csv
-                else f"translate the list in a CSV file with a 'label@{lang}' column",
-            )
-        )
+        diags.add(_missing_labels(node, ctx, lang, count, len(codes)))
     return ir.CodeList(
         key=key,
         name=node.name.raw,
@@ -117,4 +95,33 @@ def _to_ir(
         version=loaded.version,
         source=loaded.source,
         span=node.span,
+    )
+
+
+def _code(entry: CodeEntry, languages: tuple[str, ...], missing: dict[str, int]) -> ir.Code:
+    """The code with its labels in the form's languages; counts the languages it lacks."""
+    labels = dict(entry.labels)
+    default = labels.get(languages[0]) or entry.labels[0][1] if entry.labels else entry.code
+    translations = [(languages[0], default)]
+    for lang in languages[1:]:
+        if lang in labels:
+            translations.append((lang, labels[lang]))
+        else:
+            missing[lang] = missing.get(lang, 0) + 1
+    return ir.Code(value=entry.code, label=ir.Text(translations=tuple(translations)))
+
+
+def _missing_labels(
+    node: s.Codes, ctx: FileContext, lang: str, count: int, total: int
+) -> d.Diagnostic:
+    how_many = "no" if count == total else f"{count} of its {total} codes without"
+    csv = node.path is not None and node.path.value.lower().endswith(".csv")
+    return d.make(
+        "FL603",
+        f"the code list '{node.name.raw}' has {how_many} {language_name(lang)} labels; "
+        f"those codes are shown with their {language_name(ctx.languages[0])} label",
+        node.path.span if node.path else node.span,
+        hint=f"add a 'label@{lang}' column"
+        if csv
+        else f"translate the list in a CSV file with a 'label@{lang}' column",
     )

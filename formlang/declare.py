@@ -145,17 +145,8 @@ class Declarer:
     def _value(self, node: s.Field | s.Computed, scope: Scope, diags: d.Collector) -> Decl:
         kind_name = "field" if isinstance(node, s.Field) else "computed"
         field_kind, type_, codelist = self.field_type(node, scope.context, diags)
-        symbol = Symbol(
-            name=node.name.raw,
-            kind=kind_name,
-            span=node.name.span,
-            path=(*scope.path, node.name.raw),
-            repeats=scope.repeats,
-            type=type_,
-            field_kind=field_kind,
-            codelist=codelist,
-            node=node,
-        )
+        symbol = _symbol(node, kind_name, scope)
+        symbol.type, symbol.field_kind, symbol.codelist = type_, field_kind, codelist
         self.declare(scope, symbol, diags)
         return Decl(node=node, scope=scope, diags=diags, symbol=symbol)
 
@@ -253,14 +244,7 @@ class Declarer:
 
     def _container(self, node: s.Group | s.Repeat, scope: Scope, diags: d.Collector) -> Decl:
         kind = "group" if isinstance(node, s.Group) else "repeat"
-        symbol = Symbol(
-            name=node.name.raw,
-            kind=kind,
-            span=node.name.span,
-            path=(*scope.path, node.name.raw),
-            repeats=scope.repeats,
-            node=node,
-        )
+        symbol = _symbol(node, kind, scope)
         if kind == "repeat":
             symbol.repeats = (*scope.repeats, symbol.path)
         self.declare(scope, symbol, diags)
@@ -302,7 +286,7 @@ class Declarer:
             )
         marker = f"{module}#{uses.raw}"
         if marker in self._instantiating:
-            # Reported once where the module is checked (resolve.definition_cycles).
+            # Reported once where the module is checked (imports.definition_cycles).
             symbol.scope = decl.inner = scope.child(symbol)
             return
         self._instantiating.append(marker)
@@ -318,14 +302,7 @@ class Declarer:
             self._instantiating.pop()
 
     def _alternative(self, node: s.Alternative, scope: Scope, diags: d.Collector) -> Decl:
-        symbol = Symbol(
-            name=node.name.raw,
-            kind="alternative",
-            span=node.name.span,
-            path=(*scope.path, node.name.raw),
-            repeats=scope.repeats,
-            node=node,
-        )
+        symbol = _symbol(node, "alternative", scope)
         self.declare(scope, symbol, diags)
         inner = scope.child(symbol)
         symbol.scope = inner
@@ -355,3 +332,17 @@ class Declarer:
         symbol.type = Type(Kind.CODE, codelist=key)
         symbol.codelist = codelist
         return decl
+
+
+def _symbol(
+    node: s.Field | s.Computed | s.Group | s.Repeat | s.Alternative, kind: str, scope: Scope
+) -> Symbol:
+    """The symbol of a named element that stands in `scope` (not declared yet)."""
+    return Symbol(
+        name=node.name.raw,
+        kind=kind,
+        span=node.name.span,
+        path=(*scope.path, node.name.raw),
+        repeats=scope.repeats,
+        node=node,
+    )

@@ -15,6 +15,7 @@ from formlang import ir
 from formlang import options as opt
 from formlang import syntax as s
 from formlang.declare import Decl
+from formlang.ir_refs import refs
 from formlang.patterns import check_pattern
 from formlang.types import ANY, DECIMAL, FieldKind, Kind, Type, assignable
 
@@ -84,7 +85,7 @@ class FieldBuilder:
         arg = option.args[0]
         assert not isinstance(arg, s.Token | s.Text)
         expr = self.checker.check(arg, self.decl.scope)
-        if _refs(expr):
+        if next(refs(expr), None) is not None:
             self.diags.error(
                 "FL307" if option.keyword == "default" else "FL405",
                 f"`{option.keyword}` must be a fixed value, not depend on other fields",
@@ -264,22 +265,6 @@ class FieldBuilder:
         problems = check_pattern(token.value, token.span)
         self.diags.extend(problems)
         return (None if problems else token.value), message
-
-
-def _refs(expr: ir.Expr) -> list[ir.Ref]:
-    found: list[ir.Ref] = []
-    stack: list[ir.Expr] = [expr]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, ir.Ref):
-            found.append(item)
-        elif isinstance(item, ir.Unary):
-            stack.append(item.operand)
-        elif isinstance(item, ir.Binary):
-            stack.extend((item.left, item.right))
-        elif isinstance(item, ir.Call | ir.ListValue):
-            stack.extend(item.args if isinstance(item, ir.Call) else item.items)
-    return found
 
 
 def _constant(expr: ir.Expr | None) -> object:

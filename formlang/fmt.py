@@ -1,6 +1,7 @@
 """The canonical formatter: syntax tree (with its comments) -> `.form` text.
 
-It prints `formlang.syntax` trees, never Lark's, and keeps every comment.
+It prints `formlang.syntax` trees, never Lark's, and keeps every comment
+(`formlang.fmt_comments` puts them back between the printed lines).
 The style, which has no settings:
 
 1. Two spaces per block level. Statements keep their order. Where the
@@ -62,11 +63,12 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from formlang import syntax as s
 from formlang.diagnostics import Diagnostic
+from formlang.fmt_comments import Line, render
 from formlang.parser import parse
 from formlang.source import Source, Span
 
@@ -94,32 +96,10 @@ def format_parsed(parsed: s.ParsedFile) -> str:
         raise ValueError("cannot format a file with syntax errors")
     printer = _Printer(parsed.source, parsed.comments)
     lines = printer.document(parsed.document)
-    return _Merger(parsed.source, lines, parsed.comments).render()
+    return render(parsed.source, lines, parsed.comments)
 
 
-# ---- output lines ------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class _Line:
-    """One output line and the source it was printed from."""
-
-    indent: int
-    text: str
-    spans: list[Span]
-    item: bool = False  # starts an item: a blank line before it may be kept
-    opens: bool = False  # ends with `{` or `[`
-    closes: bool = False  # is a `}` or `]`
-
-    @property
-    def first(self) -> int:
-        return min(span.start for span in self.spans)
-
-    def rows(self) -> range:
-        source = self.spans[0].source
-        start = source.position(self.first).line
-        end = max(source.position(max(sp.start, sp.end - 1)).line for sp in self.spans)
-        return range(start, end + 1)
+# ---- blocks of output lines -------------------------------------------------
 
 
 @dataclass(slots=True)
@@ -127,7 +107,7 @@ class _Body:
     """A `{ … }` block: where it opens, its lines, where it closes."""
 
     open: Span
-    lines: list[_Line]
+    lines: list[Line]
     close: Span
 
 
@@ -226,13 +206,13 @@ def _flat(value: s.DataValue) -> str:
 
 
 class _Printer:
-    """Turns the tree into `_Line`s; each line knows the spans it came from."""
+    """Turns the tree into `Line`s; each line knows the spans it came from."""
 
     def __init__(self, source: Source, comments: Sequence[s.Comment]) -> None:
         self.source = source
         self._comment_starts = sorted(c.span.start for c in comments)
 
-    def document(self, doc: s.Document) -> list[_Line]:
+    def document(self, doc: s.Document) -> list[Line]:
         last = doc.version or doc.name
         head = f"{doc.kind} {doc.name.raw}"
         if doc.version:
@@ -242,15 +222,15 @@ class _Printer:
         lines[0].item = True
         return lines
 
-    def items(self, items: Sequence[s.Item], indent: int) -> list[_Line]:
-        out: list[_Line] = []
+    def items(self, items: Sequence[s.Item], indent: int) -> list[Line]:
+        out: list[Line] = []
         for item in items:
             lines = self.item(item, indent)
             lines[0].item = True
             out.extend(lines)
         return out
 
-    def item(self, item: s.Item, indent: int) -> list[_Line]:
+    def item(self, item: s.Item, indent: int) -> list[Line]:
         if isinstance(item, s.Setting):
             return self.statement(indent, f"{item.key} {_text(item.text)}", item.span)
         if isinstance(item, s.Languages):
@@ -276,27 +256,27 @@ class _Printer:
         head_span: Span,
         options: Sequence[s.Option] = (),
         bodies: Sequence[_Body] = (),
-    ) -> list[_Line]:
+    ) -> list[Line]:
         """Header line with the leading inline options, continuations, blocks."""
         count = 0
         while count < len(options) and is_inline(options[count]):
             count += 1
         inline = options[:count]
         text = " ".join([head, *(option_text(o) for o in inline)])
-        lines = [_Line(indent, text, [head_span, *(o.span for o in inline)])]
+        lines = [Line(indent, text, [head_span, *(o.span for o in inline)])]
         step = 4 if bodies else 2
-        lines += [_Line(indent + step, option_text(o), [o.span]) for o in options[count:]]
+        lines += [Line(indent + step, option_text(o), [o.span]) for o in options[count:]]
         last = lines[-1]
         for body in bodies:
             last.text += " {"
             last.spans.append(body.open)
             last.opens = True
             lines += body.lines
-            last = _Line(indent, "}", [body.close], closes=True)
+            last = Line(indent, "}", [body.close], closes=True)
             lines.append(last)
         return lines
 
-    def codes(self, codes: s.Codes, indent: int) -> list[_Line]:
+    def codes(self, codes: s.Codes, indent: int) -> list[Line]:
         head = _labelled(f"codes {codes.name.raw}", codes.label)
         if codes.path:
             head += f" from {codes.path.raw}"
@@ -304,13 +284,13 @@ class _Printer:
         bodies = [self.code_body(codes.block, indent)] if codes.block else []
         return self.statement(indent, head, _between(codes.span, last.span), codes.options, bodies)
 
-    def field(self, item: s.Field, indent: int) -> list[_Line]:
+    def field(self, item: s.Field, indent: int) -> list[Line]:
         head = _labelled(f"field {item.name.raw}: {_type(item.type)}", item.label)
         last = item.label or item.type
         bodies = [self.code_body(b, indent) for b in item.code_blocks]
         return self.statement(indent, head, _between(item.span, last.span), item.options, bodies)
 
-    def simple(self, item: s.Computed | s.Info | s.Rule, indent: int) -> list[_Line]:
+    def simple(self, item: s.Computed | s.Info | s.Rule, indent: int) -> list[Line]:
         last: s.Node
         if isinstance(item, s.Computed):
             head = _labelled(f"computed {item.name.raw}: {_type(item.type)}", item.label)
@@ -323,9 +303,7 @@ class _Printer:
             head, last = f"rule {expr_text(item.expr)}", item.expr
         return self.statement(indent, head, _between(item.span, last.span), item.options)
 
-    def element(
-        self, item: s.Page | s.Group | s.Repeat | s.Alternative, indent: int
-    ) -> list[_Line]:
+    def element(self, item: s.Page | s.Group | s.Repeat | s.Alternative, indent: int) -> list[Line]:
         keyword = type(item).__name__.lower()
         head = f"{keyword} {item.name.raw}"
         last: s.Node = item.name
@@ -338,7 +316,7 @@ class _Printer:
 
     def code_body(self, block: s.CodeBlock, indent: int) -> _Body:
         lines = [
-            _Line(indent + 2, f"{c.code.raw} {_text(c.label)}", [c.span], item=True)
+            Line(indent + 2, f"{c.code.raw} {_text(c.label)}", [c.span], item=True)
             for c in block.items
         ]
         return _Body(self._open(block.span), lines, block.close)
@@ -348,8 +326,8 @@ class _Printer:
 
     # ---- scenario tests -------------------------------------------------------
 
-    def test(self, test: s.Test, indent: int) -> list[_Line]:
-        lines: list[_Line] = []
+    def test(self, test: s.Test, indent: int) -> list[Line]:
+        lines: list[Line] = []
         for item in test.items:
             item_lines = self.test_item(item, indent + 2)
             item_lines[0].item = True
@@ -358,7 +336,7 @@ class _Printer:
         head_span = _between(test.span, test.name.span)
         return self.statement(indent, f"test {test.name.raw}", head_span, (), [body])
 
-    def test_item(self, item: s.Given | s.Today | s.Expect, indent: int) -> list[_Line]:
+    def test_item(self, item: s.Given | s.Today | s.Expect, indent: int) -> list[Line]:
         if isinstance(item, s.Given):
             return self.value(indent, "given ", item.data, item.span, "")
         if isinstance(item, s.Today):
@@ -367,28 +345,28 @@ class _Printer:
             text = f"expect {expr_text(item.expr)}"
         else:
             text = f"expect {item.kind}"
-        return [_Line(indent, text, [item.span])]
+        return [Line(indent, text, [item.span])]
 
     def value(
         self, indent: int, prefix: str, value: s.DataValue, start: Span, suffix: str
-    ) -> list[_Line]:
+    ) -> list[Line]:
         """`prefix value suffix` on one line if it fits, else opened and closed."""
         flat = f"{prefix}{_flat(value)}{suffix}"
         if isinstance(value, s.Literal) or (
             indent + len(flat) <= LINE_WIDTH and not self._has_comment(value.span)
         ):
-            return [_Line(indent, flat, [_between(start, value.span)])]
+            return [Line(indent, flat, [_between(start, value.span)])]
         is_list = isinstance(value, s.DataList)
         opener = Span(self.source, start.start, value.span.start + 1)
         closer = Span(self.source, value.span.end - 1, value.span.end)
         return [
-            _Line(indent, prefix + ("[" if is_list else "{"), [opener], opens=True),
+            Line(indent, prefix + ("[" if is_list else "{"), [opener], opens=True),
             *self.members(indent + 2, value),
-            _Line(indent, ("]" if is_list else "}") + suffix, [closer], closes=True),
+            Line(indent, ("]" if is_list else "}") + suffix, [closer], closes=True),
         ]
 
-    def members(self, indent: int, value: s.DataObject | s.DataList) -> list[_Line]:
-        out: list[_Line] = []
+    def members(self, indent: int, value: s.DataObject | s.DataList) -> list[Line]:
+        out: list[Line] = []
         if isinstance(value, s.DataList):
             for item in value.items:
                 out += self.value(indent, "", item, item.span, ",")
@@ -411,82 +389,3 @@ class _Printer:
         match = _SKIP_TO_BRACE.match(self.source.text, offset)
         start = match.end() if match else offset
         return Span(self.source, start, start + 1)
-
-
-# ---- comments --------------------------------------------------------------------
-
-
-class _Merger:
-    """Puts the comments between and after the output lines, in source order.
-
-    Slots are numbered: `2 * i` is before line `i`, `2 * i + 1` its end.
-    """
-
-    def __init__(self, source: Source, lines: list[_Line], comments: Sequence[s.Comment]):
-        self.source = source
-        self.lines = lines
-        self.comments = comments
-        self.before: list[list[s.Comment]] = [[] for _ in range(len(lines) + 1)]
-        self.after: dict[int, s.Comment] = {}
-        self._firsts = list(_running_max(line.first for line in lines))
-        self._row_owner = {row: i for i, line in enumerate(lines) for row in line.rows()}
-        self._prev_opens = True
-
-    def render(self) -> str:
-        self._place()
-        out: list[str] = []
-        for i, line in enumerate(self.lines):
-            self._comments_before(out, i, line.indent + (2 if line.closes else 0))
-            if line.item and self._blank_before(line.first):
-                self._blank(out)
-            comment = self.after.get(i)
-            end = f"  {comment.text.rstrip()}" if comment else ""
-            out.append(" " * line.indent + line.text + end)
-            self._prev_opens = line.opens
-        self._comments_before(out, len(self.lines), 0)
-        return "\n".join(out) + "\n"
-
-    def _place(self) -> None:
-        cursor = 0
-        for comment in self.comments:
-            cursor = self._slot(comment, cursor)
-            if cursor % 2:
-                self.after[cursor // 2] = comment
-            else:
-                self.before[cursor // 2].append(comment)
-
-    def _slot(self, comment: s.Comment, cursor: int) -> int:
-        start = comment.span.start
-        if not self._first_on_row(start):
-            owner = self._row_owner.get(self.source.position(start).line)
-            if owner is not None and 2 * owner + 1 > cursor:
-                return 2 * owner + 1
-        own = 2 * bisect.bisect_right(self._firsts, start)
-        return max(own, cursor + cursor % 2)
-
-    def _comments_before(self, out: list[str], i: int, indent: int) -> None:
-        for comment in self.before[i]:
-            if self._blank_before(comment.span.start):
-                self._blank(out)
-            out.append(" " * indent + comment.text.rstrip())
-            self._prev_opens = False
-
-    def _blank(self, out: list[str]) -> None:
-        if out and not self._prev_opens:
-            out.append("")
-
-    def _first_on_row(self, offset: int) -> bool:
-        row = self.source.position(offset).line
-        return not self.source.text[self.source.offset(row, 1) : offset].strip()
-
-    def _blank_before(self, offset: int) -> bool:
-        """Whether `offset` starts its row and the row above is blank."""
-        row = self.source.position(offset).line
-        return row > 1 and self._first_on_row(offset) and not self.source.line_text(row - 1).strip()
-
-
-def _running_max(values: Iterable[int]) -> Iterator[int]:
-    best = -1
-    for value in values:
-        best = max(best, value)
-        yield best

@@ -5,7 +5,9 @@ parser is built once per process and its tables are cached on disk, so a
 cold `formlang check` does not pay for grammar analysis. Syntax errors are
 turned into diagnostics that name what was expected; after an error in a
 statement that opens no block, the statement is blanked out and the file is
-parsed again, so one run reports every independent syntax error.
+parsed again, so one run reports every independent syntax error. What can
+be read from the raw text without Lark (comments, nesting depth, the
+statement to blank out) is in `formlang.scan`.
 """
 
 from __future__ import annotations
@@ -15,40 +17,26 @@ import os
 import re
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from formlang import diagnostics as d
-from formlang.source import Source, Span
-from formlang.syntax import Comment, Document, ParsedFile
+from formlang.scan import (
+    STATEMENT_WORDS,
+    blank_statement,
+    collect_comments,
+    comment_lines,
+    nesting_problem,
+    only_comments,
+    too_deep,
+    unclosed_brace,
+)
+from formlang.source import Source
+from formlang.syntax import Document, ParsedFile
 
-MAX_NESTING = 64
+if TYPE_CHECKING:
+    from lark import Token as LarkToken
+
 MAX_RECOVERIES = 25
-RECOVERY_LIMIT_BYTES = 256_000
-
-_STATEMENT_WORDS = [
-    "form",
-    "module",
-    "title",
-    "description",
-    "authority",
-    "legal",
-    "languages",
-    "use",
-    "codes",
-    "page",
-    "group",
-    "repeat",
-    "alternative",
-    "field",
-    "computed",
-    "info",
-    "rule",
-    "test",
-    "given",
-    "expect",
-    "today",
-]
-_STATEMENT_START = re.compile(r"[ \t]*(?:{})\b".format("|".join(_STATEMENT_WORDS)))
-_CLOSE_LINE = re.compile(r"[ \t]*\}")
 
 
 def _cache_file() -> str | None:
@@ -100,17 +88,17 @@ def terminal_patterns() -> dict[str, str]:
 
 def parse(source: Source) -> tuple[ParsedFile, list[d.Diagnostic]]:
     """Parse one source; never raises for any input text."""
-    if not source.text.strip() or _only_comments(source.text):
+    if not source.text.strip() or only_comments(source.text):
         diag = d.make(
             "FL104",
             "the file is empty: a .form file holds one `form` or `module`",
             source.span(0, 0),
             hint='start with: form my_form version "1.0.0" { title "…" }',
         )
-        return ParsedFile(source, None, _comments_only(source)), [diag]
-    too_deep = _nesting_problem(source)
-    if too_deep:
-        return ParsedFile(source, None, ()), [too_deep]
+        return ParsedFile(source, None, comment_lines(source)), [diag]
+    nested = nesting_problem(source)
+    if nested:
+        return ParsedFile(source, None, ()), [nested]
     diags: list[d.Diagnostic] = []
     text = source.text
     for _ in range(MAX_RECOVERIES):
@@ -119,27 +107,11 @@ def parse(source: Source) -> tuple[ParsedFile, list[d.Diagnostic]]:
             kept = ParsedFile(source, None, result.comments) if diags else result
             return kept, diags
         diags.append(result)
-        blanked = _blank_statement(text, result.span.start, len(source.text))
+        blanked = blank_statement(text, result.span.start, len(source.text))
         if blanked is None:
             break
         text = blanked
     return ParsedFile(source, None, ()), diags
-
-
-def _only_comments(text: str) -> bool:
-    return all(not line.strip() or line.lstrip().startswith("#") for line in text.split("\n"))
-
-
-def _comments_only(source: Source) -> tuple[Comment, ...]:
-    out = []
-    offset = 0
-    for line in source.text.split("\n"):
-        stripped = line.lstrip()
-        if stripped.startswith("#"):
-            start = offset + len(line) - len(stripped)
-            out.append(Comment(stripped.rstrip(), Span(source, start, start + len(stripped))))
-        offset += len(line) + 1
-    return tuple(out)
 
 
 def _parse_once(source: Source, text: str) -> ParsedFile | d.Diagnostic:
@@ -152,92 +124,11 @@ def _parse_once(source: Source, text: str) -> ParsedFile | d.Diagnostic:
     except UnexpectedInput as exc:
         return _describe(exc, source, text)
     except RecursionError:
-        return _too_deep(source, 0)
+        return too_deep(source, 0)
     document: Document | None = ToSyntax(source).transform(tree)
     # Comments are found in the text itself: Lark drops ignored tokens, and a
     # lexer callback would also see the comments of blanked-out statements.
-    return ParsedFile(source, document, tuple(_collect_comments(source, text)))
-
-
-_COMMENT_OR_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*')
-
-
-def _collect_comments(source: Source, text: str) -> list[Comment]:
-    out = []
-    for match in _COMMENT_OR_STRING.finditer(text):
-        if match.group().startswith("#"):
-            out.append(Comment(match.group().rstrip(), Span(source, match.start(), match.end())))
-    return out
-
-
-_BRACKETS = re.compile(r"[{}\[\]()]")
-_PREFIX_RUN = re.compile(r"(?:(?:\bnot\b|-)\s*){" + str(MAX_NESTING) + ",}")
-
-
-def _nesting_problem(source: Source) -> d.Diagnostic | None:
-    """Deep nesting is refused up front: later stages walk the tree recursively."""
-    stripped = _COMMENT_OR_STRING.sub(_blank, source.text)
-    depth = 0
-    for match in _BRACKETS.finditer(stripped):
-        if match.group() in "{[(":
-            depth += 1
-            if depth > MAX_NESTING:
-                return _too_deep(source, match.start())
-        elif depth:
-            depth -= 1
-    run = _PREFIX_RUN.search(stripped)
-    if run:
-        return _too_deep(source, run.start())
-    return None
-
-
-def _blank(match: re.Match[str]) -> str:
-    return " " * len(match.group())
-
-
-def _too_deep(source: Source, offset: int) -> d.Diagnostic:
-    return d.make(
-        "FL102",
-        f"the text is nested too deeply (more than {MAX_NESTING} levels)",
-        source.span(offset, min(offset + 1, len(source.text))),
-        hint="split deep groups into modules, or simplify the expression",
-    )
-
-
-def _blank_statement(text: str, error_at: int, original_length: int) -> str | None:
-    """Blank the statement holding `error_at` if that is safe, else None.
-
-    Safe means: the statement's lines open and close no block, so blanking
-    it cannot change the structure the rest of the file is read in.
-    """
-    if original_length > RECOVERY_LIMIT_BYTES:
-        return None
-    lines = text.split("\n")
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line) + 1)
-    err_line = max(0, _line_index(offsets, error_at))
-    first = err_line
-    while first >= 0 and not _STATEMENT_START.match(lines[first]):
-        first -= 1
-    if first < 0:
-        return None
-    last = err_line + 1
-    while last < len(lines) and not (
-        _STATEMENT_START.match(lines[last]) or _CLOSE_LINE.match(lines[last])
-    ):
-        last += 1
-    code = _COMMENT_OR_STRING.sub("", "\n".join(lines[first:last]))
-    if "{" in code or "}" in code:
-        return None
-    blank = [" " * len(line) for line in lines[first:last]]
-    return "\n".join(lines[:first] + blank + lines[last:])
-
-
-def _line_index(offsets: list[int], pos: int) -> int:
-    import bisect
-
-    return bisect.bisect_right(offsets, pos) - 1
+    return ParsedFile(source, document, tuple(collect_comments(source, text)))
 
 
 # ---- syntax error messages ----------------------------------------------------
@@ -270,14 +161,18 @@ def _describe(exc: object, source: Source, text: str) -> d.Diagnostic:
         expected = getattr(exc, "expected", None) or ()
         return _unexpected_end(source, set(expected))
     assert isinstance(exc, UnexpectedToken)
-    tok = exc.token
+    return _unexpected_token(exc.token, set(exc.expected), source, text)
+
+
+def _unexpected_token(
+    tok: LarkToken, expected: set[str], source: Source, text: str
+) -> d.Diagnostic:
     start = tok.start_pos or 0
     end = tok.end_pos or start + len(str(tok))
     word = _WORD.match(text, start)
     if word and word.end() > end:  # the fallback lexer may split a word ("tex" + "t")
         end = word.end()
     span = source.span(start, end)
-    expected = set(exc.expected)
     found = text[start:end] if word and word.end() == end else str(tok)
     if tok.type == "STRING" and len(found) > 40:
         found = found[:37] + '…"'
@@ -304,7 +199,7 @@ def _expected_words(expected: set[str]) -> str:
     words: list[str] = []
     if statement_words <= expected:
         words.append(_STATEMENT_HINT)
-        expected = {e for e in expected if e.lower() not in _STATEMENT_WORDS}
+        expected = {e for e in expected if e.lower() not in STATEMENT_WORDS}
     for name in sorted(expected, key=lambda n: (n not in literals, n)):
         if name in literals:
             words.append(f"'{literals[name]}'")
@@ -348,7 +243,7 @@ def _keyword_hint(found: str, expected_text: set[str]) -> str | None:
 
 def _unexpected_end(source: Source, expected: set[str]) -> d.Diagnostic:
     end = len(source.text)
-    opener = _unclosed_brace(source.text)
+    opener = unclosed_brace(source.text)
     related = []
     if opener is not None:
         related.append(d.Related("this '{' is never closed", source.span(opener, opener + 1)))
@@ -362,63 +257,42 @@ def _unexpected_end(source: Source, expected: set[str]) -> d.Diagnostic:
     )
 
 
-def _unclosed_brace(text: str) -> int | None:
-    """The '{' that is most likely never closed.
-
-    Counting alone blames the outermost '{'; but when a '}' closes a '{'
-    whose line is indented differently, the first such '{' is the likelier
-    culprit (its own '}' was forgotten, and every later '}' shifted by one).
-    """
-    stripped = _COMMENT_OR_STRING.sub(_blank, text)
-    stack: list[int] = []
-    suspect = None
-    for match in re.finditer("[{}]", stripped):
-        i = match.start()
-        if match.group() == "{":
-            stack.append(i)
-        elif stack:
-            opener = stack.pop()
-            if suspect is None and _indent_at(stripped, opener) != _indent_at(stripped, i):
-                suspect = opener
-    if not stack:
-        return None
-    return suspect if suspect is not None else stack[-1]
-
-
-def _indent_at(text: str, pos: int) -> int:
-    start = text.rfind("\n", 0, pos) + 1
-    line = text[start : pos + 1]
-    return len(line) - len(line.lstrip(" \t"))
-
-
 def _bad_character(exc: object, source: Source, text: str) -> d.Diagnostic:
     pos = getattr(exc, "pos_in_stream", 0) or 0
     char = text[pos] if pos < len(text) else ""
-    span = source.span(pos, pos + 1)
-    if char == '"' and text[max(0, pos - 2) : pos] == '""':
+    if char == '"':
+        return _unclosed_text(pos, source, text)
+    shown = char if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
+    quoted = f'"{shown}"' if shown == "'" else f"'{shown}'"
+    message = f"unexpected character {quoted}"
+    return d.make("FL112", message, source.span(pos, pos + 1), hint=_character_hint(char))
+
+
+def _unclosed_text(pos: int, source: Source, text: str) -> d.Diagnostic:
+    """FL113 for the '"' at `pos`, which the lexer could not read as the start of a text."""
+    if text[max(0, pos - 2) : pos] == '""':
         return d.make(
             "FL113",
             'this text starts with """ but is never closed',
             source.span(pos - 2, pos + 1),
             hint='end it with """ where the text ends',
         )
-    if char == '"':
-        line_end = text.find("\n", pos)
-        return d.make(
-            "FL113",
-            "this text has no closing '\"' on its line",
-            source.span(pos, line_end if line_end != -1 else len(text)),
-            hint='close it on the same line, or use """…""" for text over several lines',
-        )
-    shown = char if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"
-    hint = None
+    line_end = text.find("\n", pos)
+    return d.make(
+        "FL113",
+        "this text has no closing '\"' on its line",
+        source.span(pos, line_end if line_end != -1 else len(text)),
+        hint='close it on the same line, or use """…""" for text over several lines',
+    )
+
+
+def _character_hint(char: str) -> str | None:
     if char in "„“”":
-        hint = 'write texts in straight double quotes: "…"'
-    elif char == "'":
-        hint = 'texts are written in double quotes: "…"'
-    elif char in "&|":
-        hint = "write `and` and `or`"
-    elif char == "=":
-        hint = "to compare two values write '=='"
-    quoted = f'"{shown}"' if shown == "'" else f"'{shown}'"
-    return d.make("FL112", f"unexpected character {quoted}", span, hint=hint)
+        return 'write texts in straight double quotes: "…"'
+    if char == "'":
+        return 'texts are written in double quotes: "…"'
+    if char in "&|":
+        return "write `and` and `or`"
+    if char == "=":
+        return "to compare two values write '=='"
+    return None

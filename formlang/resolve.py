@@ -1,26 +1,25 @@
 """The resolver: parsed units -> checked IR forms (the middle of the pipeline).
 
-`Compiler` reads a form's settings, follows its `use` imports (modules are
-compiled once and report their own mistakes once), loads its code lists,
-then runs the two passes (`declare`, `build`), the scenario tests' type
-checks and the logic checks in `formlang.checks`. All problems go to one
-collector; nothing raises for bad input.
+`Compiler` reads a form's settings, follows its `use` imports through
+`formlang.imports` (modules are compiled once and report their own mistakes
+once), loads its code lists, then runs the two passes (`declare`, `build`),
+the scenario tests' type checks and the logic checks in `formlang.checks`.
+All problems go to one collector; nothing raises for bad input.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
 from formlang import diagnostics as d
 from formlang import ir
 from formlang import syntax as s
 from formlang.build import Builder
 from formlang.declare import Decl, Declarer
-from formlang.loader import Loader, Unit, display_path
-from formlang.scope import FileContext, Imported, Scope, did_you_mean
-from formlang.texts import language_name, make_text
+from formlang.imports import ModuleInfo, definition_cycles, use_module
+from formlang.loader import Loader, Unit
+from formlang.scope import FileContext, Scope
+from formlang.texts import make_text
 
 SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
@@ -54,15 +53,6 @@ _LANGUAGE_WORDS = {
 }
 
 
-@dataclass(eq=False)
-class ModuleInfo:
-    key: str
-    display: str
-    context: FileContext
-    definitions: dict[str, s.Group | s.Repeat]
-    is_form: bool = False
-
-
 class Compiler:
     def __init__(self, loader: Loader | None = None) -> None:
         self.loader = loader or Loader()
@@ -70,7 +60,7 @@ class Compiler:
         self.codelists: dict[str, ir.CodeList] = {}
         self._modules: dict[str, ModuleInfo | None] = {}
         self._own: dict[int, ModuleInfo] = {}  # a module's context -> its info
-        self._stack: list[Unit] = []
+        self.stack: list[Unit] = []  # the files being compiled, the importing ones first
 
     # ---- entry points -----------------------------------------------------------------
 
@@ -104,7 +94,8 @@ class Compiler:
             return imported.group, imported.context, imported.module_key
         return None
 
-    def _module(self, unit: Unit) -> ModuleInfo | None:
+    def module(self, unit: Unit) -> ModuleInfo | None:
+        """A module's names, compiled (and reported) the first time it is imported."""
         if unit.key not in self._modules:
             self.diags.extend(unit.diagnostics)
             if not unit.ok:
@@ -130,28 +121,22 @@ class Compiler:
             self.diags.extend(definition_cycles(info.definitions))
         else:
             self._modules.setdefault(unit.key, ModuleInfo(unit.key, unit.display, ctx, {}, True))
-        self._stack.append(unit)
+        self.stack.append(unit)
         try:
             return self._resolve(doc, ctx, unit)
         finally:
-            self._stack.pop()
+            self.stack.pop()
 
     def _resolve(self, doc: s.Document, ctx: FileContext, unit: Unit) -> ir.Form:
         settings = self._settings(doc, ctx)
         for item in doc.items:
             if isinstance(item, s.Use):
-                self._use(item, ctx, unit)
+                use_module(self, item, ctx, unit)
         for item in doc.items:
             if isinstance(item, s.Codes):
                 self._codes(item, ctx)
         root = Scope(parent=None, context=ctx, path=(), repeats=())
-        declarer = Declarer(self)
-        where = "module" if doc.kind == "module" else "form"
-        decls = declarer.block(doc.items, root, where, self.diags)
-        if doc.kind == "form":
-            self._pages_only(decls)
-        builder = Builder(self)
-        children = builder.elements(decls)
+        builder, children = self._elements(doc, root)
         from formlang.scenarios import scenarios
 
         tests = scenarios(doc, root, builder.checker(self.diags), self.diags)
@@ -175,6 +160,15 @@ class Compiler:
 
         self.diags.extend(run_checks(form, self.codelists))
         return form
+
+    def _elements(self, doc: s.Document, root: Scope) -> tuple[Builder, tuple[ir.Element, ...]]:
+        """The two passes over the elements: declare every name, then build the IR."""
+        where = "module" if doc.kind == "module" else "form"
+        decls = Declarer(self).block(doc.items, root, where, self.diags)
+        if doc.kind == "form":
+            self._pages_only(decls)
+        builder = Builder(self)
+        return builder, builder.elements(decls)
 
     def _languages(self, doc: s.Document) -> tuple[str, ...]:
         found: list[str] = []
@@ -279,91 +273,6 @@ class Compiler:
                     hint="move it into one of the pages",
                 )
 
-    # ---- imports ------------------------------------------------------------------------
-
-    def _use(self, use: s.Use, ctx: FileContext, unit: Unit) -> None:
-        ctx.broken.update(name.raw for name in use.names)  # until they are imported
-        path = self._find(use.path, unit, "FL700", "module")
-        if path is None:
-            return
-        module_unit = self.loader.load(path)
-        chain = [u.key for u in self._stack]
-        if module_unit.key in chain:
-            shown = [u.display for u in self._stack[chain.index(module_unit.key) :]]
-            self.diags.error(
-                "FL701",
-                "the imports form a cycle: " + " → ".join([*shown, module_unit.display]),
-                use.path.span,
-                hint="move what both files need into a third module",
-            )
-            return
-        info = self._module(module_unit)
-        if info is None:
-            return
-        if info.is_form:
-            self.diags.error(
-                "FL703",
-                f"'{use.path.value}' is a form; only modules can be imported",
-                use.path.span,
-                hint="write `module NAME { … }` in the imported file",
-            )
-            return
-        self._import_names(use, ctx, info)
-
-    def _import_names(self, use: s.Use, ctx: FileContext, info: ModuleInfo) -> None:
-        missing = [lang for lang in ctx.languages if lang not in info.context.languages]
-        if missing:
-            self.diags.error(
-                "FL600",
-                f"the module '{use.path.value}' has no "
-                + ", ".join(language_name(m) for m in missing)
-                + " texts",
-                use.path.span,
-                hint="add the language to the module's `languages` and translate its texts",
-            )
-        for name in use.names:
-            group = info.definitions.get(name.raw)
-            codelist = info.context.codelists.get(name.raw)
-            if group is None and codelist is None:
-                known = list(info.definitions) + list(info.context.codelists)
-                self.diags.error(
-                    "FL702",
-                    f"the module '{use.path.value}' defines no '{name.raw}'",
-                    name.span,
-                    hint=did_you_mean(name.raw, known) or _known(known),
-                )
-                continue
-            if name.raw in ctx.imports:
-                self.diags.error("FL203", f"'{name.raw}' is imported twice", name.span)
-                continue
-            ctx.broken.discard(name.raw)
-            ctx.imports[name.raw] = Imported(
-                name=name.raw,
-                module_key=info.display,
-                group=group,
-                context=info.context if group is not None else None,
-                codelist=codelist,
-            )
-
-    def _find(self, token: s.Token, unit: Unit, code: str, what: str) -> Path | None:
-        candidates = self.loader.find(token.value, unit.source)
-        for candidate in candidates:
-            if candidate.is_file():
-                return candidate
-        tried = ", ".join(display_path(c) for c in candidates)
-        problem = "was not found"
-        if candidates and candidates[0].is_dir():
-            problem = "is a folder, not a file"
-        elif candidates and candidates[0].is_symlink():
-            problem = "is a broken symbolic link (or a loop of them)"
-        self.diags.error(
-            code,
-            f"the {what} file '{token.value}' {problem}",
-            token.span,
-            hint=f"looked at: {tried}",
-        )
-        return None
-
     # ---- code lists ------------------------------------------------------------------------
 
     def _codes(self, node: s.Codes, ctx: FileContext) -> None:
@@ -434,63 +343,6 @@ class Compiler:
         return codelist
 
 
-def definition_cycles(definitions: dict[str, s.Group | s.Repeat]) -> list[d.Diagnostic]:
-    """FL701 for a module's groups that contain themselves, directly or through others."""
-    uses = {name: _uses_in(node) for name, node in definitions.items()}
-    out: list[d.Diagnostic] = []
-    reported: set[str] = set()
-    for start in definitions:
-        trail = _cycle(start, uses)
-        if trail is None or reported & {tok.raw for tok in trail}:
-            continue
-        reported.update(tok.raw for tok in trail)
-        chain = " → ".join([start, *(tok.raw for tok in trail)])
-        out.append(
-            d.make(
-                "FL701",
-                f"the module group '{start}' contains itself: {chain}",
-                trail[0].span,
-                hint="a group cannot hold itself, not even through other groups; move the shared "
-                "fields into a smaller group that both use",
-            )
-        )
-    return out
-
-
-def _uses_in(node: s.Group | s.Repeat) -> list[s.Token]:
-    found: list[s.Token] = []
-    stack: list[s.Item] = list(node.body.items) if node.body else []
-    while stack:
-        item = stack.pop()
-        if isinstance(item, s.Group | s.Repeat):
-            if item.uses is not None:
-                found.append(item.uses)
-            if item.body is not None:
-                stack.extend(item.body.items)
-        elif isinstance(item, s.Alternative | s.Page):
-            stack.extend(item.body.items)
-    return found
-
-
-def _cycle(start: str, uses: dict[str, list[s.Token]]) -> list[s.Token] | None:
-    """The uses leading from `start` back to it, if any (iterative search)."""
-    stack: list[tuple[str, list[s.Token]]] = [(start, [])]
-    seen: set[str] = set()
-    while stack:
-        name, trail = stack.pop()
-        for tok in uses.get(name, []):
-            if tok.raw == start:
-                return [*trail, tok]
-            if tok.raw in uses and tok.raw not in seen:
-                seen.add(tok.raw)
-                stack.append((tok.raw, [*trail, tok]))
-    return None
-
-
 def _slug(name: str) -> str:
     slug = re.sub(r"[^a-z0-9_]+", "_", name.lower()).strip("_")
     return slug if slug and slug[0].isalpha() else f"form_{slug}"
-
-
-def _known(names: list[str]) -> str | None:
-    return f"it defines: {', '.join(sorted(names))}" if names else None

@@ -20,7 +20,14 @@ from typing import Any
 from formlang import ir
 from formlang.program import expr_json, fingerprint
 from formlang.schema_conditions import anchor, condition
-from formlang.schema_fields import field_schema, value_checks
+from formlang.schema_fields import (
+    DECIMAL_PATTERN,
+    MAX_ROWS,
+    field_schema,
+    kind_schema,
+    static_default,
+    value_checks,
+)
 from formlang.types import FieldKind
 
 Schema = dict[str, Any]
@@ -34,6 +41,9 @@ class _State:
     form: ir.Form
     lang: str
     repeats: set[ir.Path] = field(default_factory=set)
+    groups: set[ir.Path] = field(default_factory=set)  # groups, not alternatives' branches
+    conditional: set[ir.Path] = field(default_factory=set)  # with a `when`, own or a page's
+    defaults: dict[ir.Path, Any] = field(default_factory=dict)  # static defaults of fields
     anchored: dict[ir.Path, list[Schema]] = field(default_factory=dict)
     program: dict[str, list[Any]] = field(
         default_factory=lambda: {
@@ -49,9 +59,7 @@ class _State:
 
 def compile_schema(form: ir.Form, lang: str | None = None) -> Schema:
     state = _State(form=form, lang=lang or form.default_language)
-    for element in ir.walk(form.children):
-        if isinstance(element, ir.Repeat):
-            state.repeats.add(element.path)
+    _survey(form, state)
     _collect(form.children, (), state)
     root = _object(form.children, (), state)
     digest = fingerprint(form)
@@ -67,6 +75,20 @@ def compile_schema(form: ir.Form, lang: str | None = None) -> Schema:
         out["$defs"] = state.defs
     out["x-formlang"] = _vocabulary(form, state, digest)
     return out
+
+
+def _survey(form: ir.Form, state: _State) -> None:
+    branches: set[ir.Path] = set()
+    for element in ir.walk(form.children):
+        if isinstance(element, ir.Repeat):
+            state.repeats.add(element.path)
+        elif isinstance(element, ir.Alternative):
+            branches.update(b.path for b in element.branches)
+        elif isinstance(element, ir.Group):
+            state.groups.add(element.path)
+        elif isinstance(element, ir.Field) and element.default is not None:
+            state.defaults[element.path] = static_default(element)
+    state.groups -= branches
 
 
 def _text(text: ir.Text | None, state: _State) -> str | None:
@@ -98,16 +120,19 @@ def _conditions(element: ir.Element, page_guards: tuple[ir.Expr, ...], state: _S
     path = element.path
     whens = [*page_guards, *([element.when] if element.when else [])]
     when = _conjoin(whens)
+    if when is not None:
+        state.conditional.add(path)
     required = _is_required(element)
     required_when = element.required_when if isinstance(element, ir.Field) else None
     if when is not None:
         state.program["visibility"].append({"path": list(path), "when": expr_json(when)})
         then: Schema = {"required": [path[-1]]} if required and required_when is None else {}
-        if required_when is not None:
+        if required_when is not None and required:
             then = _conditional(required_when, path, {"required": [path[-1]]}, state) or {}
-        _anchor(when, path, {"then": then, "else": {"not": {"required": [path[-1]]}}}, state)
-    elif required_when is not None:
-        _anchor(required_when, path, {"then": {"required": [path[-1]]}}, state)
+        else_: Schema = {"not": {"required": [path[-1]]}}
+        _anchor(when, path, {"then": then, "else": else_}, state, through=required_when is None)
+    elif required_when is not None and required:
+        _anchor(required_when, path, {"then": {"required": [path[-1]]}}, state, through=True)
     if required_when is not None:
         state.program["required_when"].append(
             {"path": list(path), "when": expr_json(required_when)}
@@ -119,16 +144,23 @@ def _conditional(expr: ir.Expr, target: ir.Path, then: Schema, state: _State) ->
     if base is None or base != target[:-1]:
         state.complete = False
         return None
-    subschema = condition(expr, base)
+    subschema = condition(expr, base, _defaults(base, state))
     if subschema is None:
         state.complete = False
         return None
     return {"if": subschema, "then": then}
 
 
-def _anchor(expr: ir.Expr, target: ir.Path, branches: Schema, state: _State) -> None:
+def _anchor(
+    expr: ir.Expr, target: ir.Path, branches: Schema, state: _State, through: bool = False
+) -> None:
+    """`if` the condition (seen from its anchor) `then`/`else` the branches for `target`.
+
+    With `through`, `then` also requires the groups between the anchor and the target:
+    the validator reads an absent group as an empty one, whose required fields are missing.
+    """
     base = anchor(target, expr)
-    subschema = condition(expr, base) if base is not None else None
+    subschema = condition(expr, base, _defaults(base, state)) if base is not None else None
     if base is None or subschema is None:
         state.complete = False
         return
@@ -136,17 +168,42 @@ def _anchor(expr: ir.Expr, target: ir.Path, branches: Schema, state: _State) -> 
     if not inner:
         return
     rel = target[len(base) : -1]
-    wrapped = {k: _through(base, rel, v, state) for k, v in inner.items()}
+    wrapped = {
+        k: _through(base, rel, v, state, require=through and k == "then") for k, v in inner.items()
+    }
     state.anchored.setdefault(base, []).append({"if": subschema, **wrapped})
 
 
-def _through(base: ir.Path, rel: ir.Path, inner: Schema, state: _State) -> Schema:
+def _through(
+    base: ir.Path, rel: ir.Path, inner: Schema, state: _State, require: bool = False
+) -> Schema:
     schema = inner
     for depth in range(len(rel), 0, -1):
         absolute = base + rel[:depth]
         step = {"items": schema} if absolute in state.repeats else schema
         schema = {"properties": {rel[depth - 1]: step}}
+        if require and absolute in state.groups:
+            schema["required"] = [rel[depth - 1]]
+        elif absolute not in state.groups:
+            require = False  # an absent repeat or alternative holds nothing to require
     return schema
+
+
+def _defaults(base: ir.Path, state: _State) -> dict[ir.Path, Any]:
+    """The defaults a condition anchored at `base` may count on when a field is absent.
+
+    Only fields right in the anchor object, and only when that object is always there
+    when the condition is asked (the submission itself, or a row): an absent group's
+    conditions are not evaluated by JSON Schema at all. A field that can be hidden gets
+    no default then.
+    """
+    if base and base not in state.repeats:
+        return {}
+    return {
+        path: value
+        for path, value in state.defaults.items()
+        if path[:-1] == base and value is not None and path not in state.conditional
+    }
 
 
 def _conjoin(exprs: list[ir.Expr]) -> ir.Expr | None:
@@ -159,13 +216,22 @@ def _conjoin(exprs: list[ir.Expr]) -> ir.Expr | None:
 
 
 def _is_required(element: ir.Element) -> bool:
+    """Required whenever shown (conditions aside): what the validator reports as missing."""
     if isinstance(element, ir.Field):
-        return not element.optional
+        # a field with a default is never missing: the validator fills it in
+        return not element.optional and element.default is None
     if isinstance(element, ir.Repeat):
         return element.min > 0
     if isinstance(element, ir.Alternative):
         return not element.optional
-    return False  # groups are objects of their fields; computed values are never sent
+    if isinstance(element, ir.Group):
+        # the validator reads an absent group as an empty one: required if anything in
+        # it is required without a condition
+        return any(
+            _is_required(child) and not _conditional_required(child, element.children)
+            for child in _data_elements(element.children)
+        )
+    return False  # computed values are never sent
 
 
 # ---- objects -------------------------------------------------------------------------
@@ -235,9 +301,12 @@ def _element(element: Any, state: _State) -> Schema:
 
 
 def _computed_schema(element: ir.Computed) -> Schema:
-    from formlang.schema_fields import kind_schema
-
-    return kind_schema(element.kind)
+    """What the validator computes: no length limit, and money unrounded (`netto / 3`)."""
+    schema = kind_schema(element.kind)
+    schema.pop("maxLength", None)
+    if element.kind is FieldKind.MONEY:
+        schema["pattern"] = DECIMAL_PATTERN
+    return schema
 
 
 def _titles(element: Any, state: _State) -> Schema:
@@ -253,15 +322,13 @@ def _titles(element: Any, state: _State) -> Schema:
 
 def _repeat(element: ir.Repeat, state: _State) -> Schema:
     rows = _shared(element.module, _object(element.children, element.path, state), state)
-    schema: Schema = {
+    return {
         **_titles(element, state),
         "type": "array",
         "items": rows,
         "minItems": max(element.min, 1),
+        "maxItems": element.max if element.max is not None else MAX_ROWS,
     }
-    if element.max is not None:
-        schema["maxItems"] = element.max
-    return schema
 
 
 def _shared(module: str | None, body: Schema, state: _State) -> Schema:
@@ -318,6 +385,3 @@ def _rule(rule: ir.Rule) -> Schema:
     if rule.when is not None:
         out["when"] = expr_json(rule.when)
     return out
-
-
-_ = FieldKind

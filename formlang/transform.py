@@ -111,6 +111,10 @@ class ToSyntax:
         rest = [c for c in children if not isinstance(c, LarkToken)]
         return toks, rest
 
+    def _close(self, span: Span) -> Span:
+        """The closing `}` of a block that ends at the end of `span`."""
+        return Span(self.source, span.end - 1, span.end)
+
     # One method per `option` alternative of the grammar (opt_optional, opt_when, …):
     # the parser calls them while it parses, so each rule needs its own.
     for _rule, _keyword in _OPTION_KEYWORDS.items():
@@ -132,7 +136,7 @@ class ToSyntax:
             name=name,
             version=version,
             items=tuple(rest),
-            close=Span(self.source, span.end - 1, span.end),
+            close=self._close(span),
         )
 
     def form(self, meta: Meta, children: list[Any]) -> s.Document:
@@ -166,35 +170,28 @@ class ToSyntax:
     # ---- code lists ---------------------------------------------------------
 
     def codes_file(self, meta: Meta, children: list[Any]) -> s.Codes:
-        toks, rest = self._split(children)
-        label = rest.pop(0) if rest and isinstance(rest[0], s.Text) else None
-        return s.Codes(
-            span=self._span(meta),
-            name=toks[0],
-            label=label,
-            path=toks[1],
-            options=tuple(rest),
-            block=None,
-        )
+        return self._codes(meta, children, inline=False)
 
     def codes_inline(self, meta: Meta, children: list[Any]) -> s.Codes:
+        return self._codes(meta, children, inline=True)
+
+    def _codes(self, meta: Meta, children: list[Any], *, inline: bool) -> s.Codes:
+        """`codes NAME "Label" from "file" options`, or `codes NAME "Label" options { … }`."""
         toks, rest = self._split(children)
-        label = rest.pop(0) if rest and isinstance(rest[0], s.Text) else None
-        block = rest.pop()
+        label = _pop_label(rest)
+        block = rest.pop() if inline else None
         return s.Codes(
             span=self._span(meta),
             name=toks[0],
             label=label,
-            path=None,
+            path=None if inline else toks[1],
             options=tuple(rest),
             block=block,
         )
 
     def code_block(self, meta: Meta, children: list[Any]) -> s.CodeBlock:
         span = self._span(meta)
-        return s.CodeBlock(
-            span=span, items=tuple(children), close=Span(self.source, span.end - 1, span.end)
-        )
+        return s.CodeBlock(span=span, items=tuple(children), close=self._close(span))
 
     def code_item(self, meta: Meta, children: list[Any]) -> s.CodeItem:
         return s.CodeItem(span=self._span(meta), code=self._tok(children[0]), label=children[1])
@@ -203,75 +200,52 @@ class ToSyntax:
 
     def block(self, meta: Meta, children: list[Any]) -> s.Block:
         span = self._span(meta)
-        return s.Block(
-            span=span, items=tuple(children), close=Span(self.source, span.end - 1, span.end)
-        )
+        return s.Block(span=span, items=tuple(children), close=self._close(span))
 
-    def _header(self, children: list[Any]) -> tuple[s.Token, s.Text | None, list[Any]]:
+    def _with_body(self, meta: Meta, children: list[Any]) -> dict[str, Any]:
+        """The parts of `page|group|repeat|alternative NAME "Label" options { … }`."""
         name = self._tok(children[0])
         rest = list(children[1:])
-        label = rest.pop(0) if rest and isinstance(rest[0], s.Text) else None
-        return name, label, rest
+        label = _pop_label(rest)
+        body = rest.pop()
+        return {
+            "span": self._span(meta),
+            "name": name,
+            "label": label,
+            "options": tuple(rest),
+            "body": body,
+        }
+
+    def _using(self, meta: Meta, children: list[Any]) -> dict[str, Any]:
+        """The parts of `group|repeat NAME: module_group "Label" options`, which has no body."""
+        rest = list(children[2:])
+        label = _pop_label(rest)
+        return {
+            "span": self._span(meta),
+            "name": self._tok(children[0]),
+            "uses": self._tok(children[1]),
+            "label": label,
+            "options": tuple(rest),
+            "body": None,
+        }
 
     def page(self, meta: Meta, children: list[Any]) -> s.Page:
-        name, label, rest = self._header(children)
-        body = rest.pop()
-        return s.Page(span=self._span(meta), name=name, label=label, options=tuple(rest), body=body)
+        return s.Page(**self._with_body(meta, children))
 
     def group(self, meta: Meta, children: list[Any]) -> s.Group:
-        name, label, rest = self._header(children)
-        body = rest.pop()
-        return s.Group(
-            span=self._span(meta),
-            name=name,
-            uses=None,
-            label=label,
-            options=tuple(rest),
-            body=body,
-        )
+        return s.Group(uses=None, **self._with_body(meta, children))
 
     def group_use(self, meta: Meta, children: list[Any]) -> s.Group:
-        name, uses = self._tok(children[0]), self._tok(children[1])
-        _, label, rest = self._header(children[1:])
-        return s.Group(
-            span=self._span(meta),
-            name=name,
-            uses=uses,
-            label=label,
-            options=tuple(rest),
-            body=None,
-        )
+        return s.Group(**self._using(meta, children))
 
     def repeat(self, meta: Meta, children: list[Any]) -> s.Repeat:
-        name, label, rest = self._header(children)
-        body = rest.pop()
-        return s.Repeat(
-            span=self._span(meta),
-            name=name,
-            uses=None,
-            label=label,
-            options=tuple(rest),
-            body=body,
-        )
+        return s.Repeat(uses=None, **self._with_body(meta, children))
 
     def repeat_use(self, meta: Meta, children: list[Any]) -> s.Repeat:
-        name, uses = self._tok(children[0]), self._tok(children[1])
-        _, label, rest = self._header(children[1:])
-        return s.Repeat(
-            span=self._span(meta),
-            name=name,
-            uses=uses,
-            label=label,
-            options=tuple(rest),
-            body=None,
-        )
+        return s.Repeat(**self._using(meta, children))
 
     def alternative(self, meta: Meta, children: list[Any]) -> s.Alternative:
-        name, label, rest = self._header(children)
-        body = rest.pop()
-        return s.Alternative(
-            span=self._span(meta), name=name, label=label, options=tuple(rest), body=body
-        )
+        return s.Alternative(**self._with_body(meta, children))
 
     def type_ref(self, meta: Meta, children: list[Any]) -> s.TypeRef:
         toks = [self._tok(c) for c in children]
@@ -283,7 +257,7 @@ class ToSyntax:
         name = self._tok(children[0])
         type_ref = children[1]
         rest = list(children[2:])
-        label = rest.pop(0) if rest and isinstance(rest[0], s.Text) else None
+        label = _pop_label(rest)
         # Options first, then code blocks: the formatter prints them so, and
         # where the author put the block among the options means nothing.
         options = [p for p in rest if isinstance(p, s.Option)]
@@ -300,7 +274,7 @@ class ToSyntax:
         name = self._tok(children[0])
         type_ref = children[1]
         rest = list(children[2:])
-        label = rest.pop(0) if isinstance(rest[0], s.Text) else None
+        label = _pop_label(rest)
         expr = rest.pop(0)
         return s.Computed(
             span=self._span(meta),
@@ -327,7 +301,7 @@ class ToSyntax:
             span=span,
             name=self._tok(children[0]),
             items=tuple(children[1:]),
-            close=Span(self.source, span.end - 1, span.end),
+            close=self._close(span),
         )
 
     def test_given(self, meta: Meta, children: list[Any]) -> s.Given:
@@ -457,3 +431,8 @@ class ToSyntax:
 
     def duration(self, meta: Meta, children: list[Any]) -> s.Literal:
         return self._literal("duration", meta, children)
+
+
+def _pop_label(rest: list[Any]) -> s.Text | None:
+    """Takes the label off the front of a statement's remaining parts, if it has one."""
+    return rest.pop(0) if rest and isinstance(rest[0], s.Text) else None

@@ -36,12 +36,12 @@ def test_docs_have_python_examples() -> None:
 @pytest.mark.parametrize(("name", "code"), PYTHON, ids=[n for n, _ in PYTHON])
 def test_python_example_runs(name: str, code: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REPO)
-    exec(compile(code, name, "exec"), {"__name__": "__doc_example__"})  # noqa: S102
+    exec(compile(code, name, "exec"), {"__name__": "__doc_example__"})
 
 
 def test_submission_format_example() -> None:
     text = (REPO / "docs" / "submission-format.md").read_text(encoding="utf-8")
-    example = text[text.index("## An example"):]
+    example = text[text.index("## An example") :]
     blocks = FENCE.findall(example)
     (kind_form, form_text), (kind_in, sent), (kind_out, effective) = blocks[:3]
     assert (kind_form, kind_in, kind_out) == ("form", "json", "json")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from formlang import diagnostics as d
 from formlang import ir
-from formlang.checks.walk import refs
+from formlang.ir_refs import refs
 
 
 def computed_cycles(form: ir.Form, codelists: dict[str, ir.CodeList]) -> Iterator[d.Diagnostic]:

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 from formlang import diagnostics as d
 from formlang import ir
-from formlang.checks.walk import data_path, refs, with_ancestors
+from formlang.checks.walk import data_path, with_ancestors
+from formlang.ir_refs import refs
 
 
 def self_reference(form: ir.Form, codelists: dict[str, ir.CodeList]) -> Iterator[d.Diagnostic]:

@@ -1,27 +1,10 @@
-"""Helpers for the checks: expression references and element walks over the IR."""
+"""Helpers for the checks: walks over the IR's elements (references: `formlang.ir_refs`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from formlang import ir
-
-
-def refs(expr: ir.Expr | None) -> Iterator[ir.Ref]:
-    """Every field reference inside an expression."""
-    stack: list[ir.Expr] = [expr] if expr is not None else []
-    while stack:
-        item = stack.pop()
-        if isinstance(item, ir.Ref):
-            yield item
-        elif isinstance(item, ir.Unary):
-            stack.append(item.operand)
-        elif isinstance(item, ir.Binary):
-            stack.extend((item.left, item.right))
-        elif isinstance(item, ir.Call):
-            stack.extend(item.args)
-        elif isinstance(item, ir.ListValue):
-            stack.extend(item.items)
 
 
 def with_ancestors(form: ir.Form) -> Iterator[tuple[ir.Element, tuple[ir.Element, ...]]]:
