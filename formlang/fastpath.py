@@ -132,7 +132,7 @@ class FastPath:
             return {node.name: node.default(ctx.today)}
         if slot.required_when is not None and slot.required_when(ctx) is True:
             raise _Bail
-        if slot.conditional and slot.required:
+        if slot.required and (slot.conditional or node.kind == "group"):
             raise _Bail  # shown and required, but missing
         return {}
 
@@ -189,6 +189,13 @@ def _busy(slots: list[_Slot]) -> list[_Slot]:
 
 
 def _required(element: Any) -> bool:
+    if isinstance(element, ir.Group):  # missing as a whole: its required fields are missing
+        return any(
+            _required(child) and getattr(child, "when", None) is None
+            for child in ir.children(element)
+        )
+    if isinstance(element, ir.Page):
+        return element.when is None and any(_required(c) for c in element.children)
     if isinstance(element, ir.Field):
         return not element.optional and element.required_when is None
     if isinstance(element, ir.Repeat):
