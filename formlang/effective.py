@@ -10,8 +10,10 @@ validated and stored:
 - an element whose condition is not met is hidden: its value is dropped,
   with a warning if one was sent; conditions see the data as it is after
   hiding, so this is repeated until nothing changes;
-- a visible field that was not sent at all gets its default;
-- computed values are computed (what the client sent for them is replaced).
+- a visible field that was not sent at all gets its default (also in a group
+  that was not sent: an absent group reads as an empty one);
+- computed values are computed (what the client sent for them is replaced);
+  an empty result is left out like an empty value.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from formlang import ir
-from formlang.evaluate import Context, compile_expr, is_empty, logical_and
+from formlang.evaluate import Context, compile_computed, compile_expr, is_empty, logical_and
+from formlang.schema_fields import MAX_ROWS
 
 Fn = Callable[[Context], Any]
 MAX_ROUNDS = 12
@@ -70,7 +73,7 @@ def _node(element: Any, guards: tuple[Fn, ...]) -> Node:
     elif isinstance(element, ir.Alternative):
         node.children = [_node(branch, ()) for branch in element.branches]
     elif isinstance(element, ir.Computed):
-        node.formula = compile_expr(element.expr)
+        node.formula = compile_computed(element)
     elif isinstance(element, ir.Field) and element.default is not None:
         node.default = _default(element)
     return node
@@ -105,10 +108,17 @@ def _all(conditions: tuple[Fn, ...]) -> Fn | None:
 
 def _default(element: ir.Field) -> Any:
     from formlang.program import literal_json
-    from formlang.schema_fields import _plain
+    from formlang.schema_fields import _plain, canonical_json
 
     value = compile_expr(element.default)  # type: ignore[arg-type]
-    return lambda today: _plain(literal_json(value(Context(data={}, today=today))))
+
+    def default(today: dt.date) -> Any:
+        plain = _plain(literal_json(value(Context(data={}, today=today))))
+        if isinstance(plain, list):
+            return [canonical_json(element.kind, v) for v in plain]
+        return canonical_json(element.kind, plain)
+
+    return default
 
 
 # ---- building the effective data -------------------------------------------------------
@@ -172,6 +182,8 @@ class Builder:
         path: tuple[str | int, ...],
         final: bool,
     ) -> Any:
+        if value is _MISSING and node.kind == "group":
+            value = {}  # defaults and computed values of a group that was not sent
         if value is _MISSING:
             return node.default(self.today) if node.default is not None else _MISSING
         if node.kind == "field":
@@ -220,7 +232,11 @@ class Builder:
     ) -> Any:
         if not isinstance(value, dict):
             return value if not is_empty(value) else _MISSING
-        present = [b for b in node.children if not is_empty(value.get(b.name))]
+        # A branch is chosen by its key; `{}` chooses a branch that asks nothing (or whose
+        # fields are all left empty), unless another branch holds something.
+        given = [b for b in node.children if isinstance(value.get(b.name), dict)]
+        filled = [b for b in node.children if not is_empty(value.get(b.name))]
+        present = filled or given
         if len(present) > 1 and final:
             self.notes.append(Note("alternative_ambiguous", path, node))
         out: dict[str, Any] = {}
@@ -233,10 +249,10 @@ class Builder:
                 (*path, branch.name),
                 final,
             )
-            if inner is not _MISSING:
-                out[branch.name] = inner
-        for key in value.keys() - {b.name for b in node.children}:
-            out[key] = value[key]  # unknown keys stay, to be reported
+            out[branch.name] = {} if inner is _MISSING else inner
+        if final:
+            for key in value.keys() - {b.name for b in node.children}:
+                self.notes.append(Note("unknown_field", (*path, key), None, key))
         return out or _MISSING
 
     def _compute(self, nodes: list[Node], out: dict[str, Any], ctx: Context) -> None:
@@ -248,12 +264,11 @@ class Builder:
             if node.when is not None and node.when(ctx) is not True:
                 continue
             value = node.formula(local)  # type: ignore[misc]
-            if value is not None:
+            if not is_empty(value):
                 out[node.name] = _plain_value(value)
 
 
 _MISSING: Any = object()
-MAX_ROWS = 1000
 
 
 def row_limit(node: Node) -> int:

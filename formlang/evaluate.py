@@ -9,15 +9,19 @@ to them:
 - An empty value makes a comparison or a calculation *unknown* (None);
   `not`, `and`, `or` follow three-valued logic (false and unknown = false,
   true or unknown = true). A condition that is unknown counts as not met; a
-  rule that is unknown is not reported. Comparing with the literal `null`
-  asks whether a value is empty.
+  rule that is unknown is not reported; `if` with an unknown condition gives
+  its third argument. Comparing with the literal `null` asks whether a value
+  is empty. `x in [a, b]` is unknown when x is not found but an item is
+  empty; a code is never `in` an empty multiple choice (false).
 - Division gives a decimal rounded half away from zero to 10 places;
   `round` rounds half away from zero. Division by zero is unknown.
 - Adding months or years to a date keeps the day, or takes the last day of
-  a shorter month (2024-01-31 + 1 month = 2024-02-29).
+  a shorter month (2024-01-31 + 1 month = 2024-02-29); a duration's months
+  and years move the date first, then its days.
 - Aggregates skip empty values: sum of nothing is 0, min/max of nothing is
   empty, any of nothing is false, all of nothing is true. `count` of a
-  repeat counts every row, even one with nothing filled in.
+  repeat counts every row, even one with nothing filled in; `is_empty` of a
+  list is `count(...) == 0`.
 - Decimals come out in one spelling whatever the arithmetic: no trailing
   zeros, no exponent, no negative zero (2.50 -> 2.5, 1.5 * 2 -> 3,
   -0.0 -> 0); an expression of type decimal or money gives a decimal even
@@ -79,6 +83,23 @@ def compile_expr(expr: ir.Expr) -> Fn:
     return compiler(expr)
 
 
+def compile_computed(element: ir.Computed) -> Fn:
+    """A computed value's formula, giving a value of its declared type: a whole number
+    declared decimal or money (`computed steuer: money = 96 + n * 144`) gives a decimal,
+    so that it is written "240" as the schema says, not 240."""
+    formula = compile_expr(element.expr)
+    if element.type.kind not in (Kind.DECIMAL, Kind.MONEY):
+        return formula
+
+    def as_decimal(ctx: Context) -> Any:
+        value = formula(ctx)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return Decimal(value)
+        return value
+
+    return as_decimal
+
+
 def evaluate(expr: ir.Expr, ctx: Context) -> Any:
     return compile_expr(expr)(ctx)
 
@@ -125,6 +146,8 @@ def _ref(expr: ir.Ref) -> Fn:
             if offset in fan_out and not (rows_of_repeat and offset == len(path)):
                 current = _flatten(current) if many else tuple(current or ())
                 many = True
+            elif offset in fan_out and many:  # count(r.s): the rows of s in every row of r
+                current = _flatten(current)
         if alternative:
             return tuple(_branch(v) for v in current) if many else _branch(current)
         return current
@@ -304,7 +327,9 @@ def _member(a: Any, b: Any) -> Any:
         return False if isinstance(a, str) else None
     if a is None:
         return None
-    return a in b
+    if a in b or (isinstance(a, ir.Duration) and any(equal(a, item) for item in b)):
+        return True
+    return None if None in b else False  # 1 in [i, 2] with i empty: unknown
 
 
 def _divide(a: Any, b: Any) -> Any:
@@ -472,7 +497,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "day": _date_part("day"),
     "weekday": _date_part("weekday"),
     "len": _strict(lambda text: len(str(text))),
-    "is_empty": is_empty,
+    "is_empty": lambda value: _count(value) == 0 if isinstance(value, tuple) else is_empty(value),
     "matches": _matches,
     "count": _count,
     "sum": _sum,
@@ -521,7 +546,8 @@ def _typed(func: Callable[..., Any], kind: Kind) -> Callable[..., Any]:
 
         def whole(*args: Any) -> Any:
             value = func(*args)
-            return int(value) if isinstance(value, Decimal) else value
+            whole_number = isinstance(value, Decimal) and value == value.to_integral_value()
+            return int(value) if whole_number else value
 
         return whole
     return func

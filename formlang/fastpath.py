@@ -96,7 +96,7 @@ class FastPath:
             _rules(self.rules, effective, today)
             if not self.engine.is_valid(effective):
                 return None
-        except (_Bail, ValueError, TypeError, OverflowError, RecursionError):
+        except (_Bail, ValueError, TypeError, ArithmeticError, RecursionError):
             return None
         return effective
 

@@ -16,7 +16,7 @@ from formlang import diagnostics as d
 from formlang.source import Span
 
 _SYNTAX_CHARS = set("^$\\.*+?()[]{}|/")
-_ESCAPE_LETTERS = set("dDwWsSbBnrtfv")
+_ESCAPE_LETTERS = set("dDwWbBnrtfv")
 _NOT_PORTABLE_ESCAPES = {
     "A": r"'\A' (use '^')",
     "Z": r"'\Z' (use '$')",
@@ -25,6 +25,8 @@ _NOT_PORTABLE_ESCAPES = {
     "p": r"'\p{…}' Unicode classes (list the letters, such as [A-Za-zÄÖÜäöüß])",
     "P": r"'\P{…}' Unicode classes",
     "a": r"'\a'",
+    "s": r"'\s' (Python and JavaScript count different white space; write [ ] or [ \t])",
+    "S": r"'\S' (write a class such as [^ ])",
     "N": r"'\N{…}'",
 }
 _GROUP_PREFIXES = {

@@ -383,7 +383,12 @@ class ToSyntax:
 
     def neg(self, meta: Meta, children: list[Any]) -> s.Unary | s.Literal:
         operand = children[0]
-        if isinstance(operand, s.Literal) and operand.kind == "number" and operand.unit is None:
+        if (
+            isinstance(operand, s.Literal)
+            and operand.kind == "number"
+            and operand.unit is None
+            and not operand.raw.startswith("-")
+        ):
             # -5 is one number, as in data; the formatter then keeps `min -5` inline.
             return s.Literal(span=self._span(meta), kind="number", raw="-" + operand.raw)
         return s.Unary(span=self._span(meta), op="-", operand=operand)
