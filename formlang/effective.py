@@ -237,7 +237,9 @@ class Builder:
         given = [b for b in node.children if isinstance(value.get(b.name), dict)]
         filled = [b for b in node.children if not is_empty(value.get(b.name))]
         present = filled or given
-        if len(present) > 1 and final:
+        if CHOICE in value:
+            present = self._chosen(node, value, present, path, final)
+        elif len(present) > 1 and final:
             self.notes.append(Note("alternative_ambiguous", path, node))
         out: dict[str, Any] = {}
         for branch in present[:1]:
@@ -251,9 +253,29 @@ class Builder:
             )
             out[branch.name] = {} if inner is _MISSING else inner
         if final:
-            for key in value.keys() - {b.name for b in node.children}:
+            for key in value.keys() - {b.name for b in node.children} - {CHOICE}:
                 self.notes.append(Note("unknown_field", (*path, key), None, key))
         return out or _MISSING
+
+    def _chosen(
+        self,
+        node: Node,
+        value: dict[str, Any],
+        present: list[Node],
+        path: tuple[str | int, ...],
+        final: bool,
+    ) -> list[Node]:
+        """`"$choice": "firma"` names the branch; data for the others is dropped."""
+        branch = next((b for b in node.children if b.name == value[CHOICE]), None)
+        if branch is None:
+            if final:
+                self.notes.append(Note("alternative_choice", path, node, value[CHOICE]))
+            return []
+        if final:
+            for other in present:
+                if other is not branch:
+                    self.notes.append(Note("hidden_value", (*path, other.name), other))
+        return [branch]
 
     def _compute(self, nodes: list[Node], out: dict[str, Any], ctx: Context) -> None:
         computed = [n for n in nodes if n.kind == "computed" and n.formula is not None]
@@ -269,6 +291,7 @@ class Builder:
 
 
 _MISSING: Any = object()
+CHOICE = "$choice"  # in an alternative: which branch was chosen (e.g. by a radio button)
 
 
 def row_limit(node: Node) -> int:

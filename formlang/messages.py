@@ -32,6 +32,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "de": "Geben Sie bei „{label}“ höchstens {limit} Einträge an.",
         "en": "Add no more than {limit} entries to “{label}”.",
     },
+    "alternative_choice": {
+        "de": "Wählen Sie bei „{label}“ eine der angebotenen Möglichkeiten aus.",
+        "en": "Choose one of the offered options for “{label}”.",
+    },
     "alternative_ambiguous": {
         "de": "Geben Sie bei „{label}“ nur eine der Möglichkeiten an.",
         "en": "Give only one of the options for “{label}”.",
