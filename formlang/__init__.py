@@ -14,6 +14,7 @@ __all__ = ["FormError", "__version__", "check_paths", "load", "parse"]
 
 if TYPE_CHECKING:
     from formlang.api import FormError, check_paths, load, parse
+    from formlang.form import Form
 
 
 def __getattr__(name: str) -> Any:
@@ -22,4 +23,8 @@ def __getattr__(name: str) -> Any:
         from formlang import api
 
         return getattr(api, name)
+    if name == "Form":
+        from formlang.form import Form
+
+        return Form
     raise AttributeError(f"module 'formlang' has no attribute {name!r}")
