@@ -42,6 +42,7 @@ class _Slot:
     check: Check | None  # what only Python can check about the value
     inner: list[_Slot] = field(default_factory=list)
     branches: dict[str, list[_Slot]] = field(default_factory=dict)
+    kind: str = ""
 
     @property
     def idle(self) -> bool:
@@ -101,64 +102,81 @@ class FastPath:
         return effective
 
     def _object(self, slots: list[_Slot], data: Any, ctx: Context) -> dict[str, Any]:
-        if not isinstance(data, dict):
+        """The effective object: `data` itself when nothing is added (no copy)."""
+        if type(data) is not dict:
             raise _Bail
-        out = dict(data)
+        out = data
         for slot in slots:
             node = slot.node
-            value = data.get(node.name)
-            if slot.conditional and node.when is not None and node.when(ctx) is not True:
-                if node.name in data:
+            name = node.name
+            when = node.when
+            if when is not None and when(ctx) is not True:
+                if name in data:
                     raise _Bail  # a value for a hidden element: warn on the full path
                 continue
-            if node.kind == "computed":
-                if node.name in data:
+            kind = slot.kind
+            if kind == "computed":
+                if name in data:
                     raise _Bail
                 result = node.formula(ctx) if node.formula is not None else None
                 if result is not None:
-                    out[node.name] = _json(result)
+                    out = _set(out, data, name, _json(result))
                 continue
+            value = data.get(name)
             if value is None:
-                out.update(self._absent(slot, ctx))
-                continue
-            self._present(slot, value, ctx, out)
+                added = self._absent(slot, ctx)
+                if added is not _NOTHING:
+                    out = _set(out, data, name, added)
+            elif kind == "field":
+                if slot.check is not None and not slot.check(value, ctx.today):
+                    raise _Bail
+            else:
+                inner = self._container(slot, value, ctx)
+                if inner is not value:
+                    out = _set(out, data, name, inner)
         return out
 
-    def _absent(self, slot: _Slot, ctx: Context) -> dict[str, Any]:
+    def _absent(self, slot: _Slot, ctx: Context) -> Any:
         node = slot.node
         if node.default is not None:
             if node.element.path in self.read:
                 raise _Bail
-            return {node.name: node.default(ctx.today)}
+            return node.default(ctx.today)
         if slot.required_when is not None and slot.required_when(ctx) is True:
             raise _Bail
-        if slot.required and (slot.conditional or node.kind == "group"):
+        if slot.required and (slot.conditional or slot.kind == "group"):
             raise _Bail  # shown and required, but missing
-        return {}
+        return _NOTHING
 
-    def _present(self, slot: _Slot, value: Any, ctx: Context, out: dict[str, Any]) -> None:
-        node = slot.node
-        if node.kind == "field":
-            if slot.check is not None and not slot.check(value, ctx.today):
+    def _container(self, slot: _Slot, value: Any, ctx: Context) -> Any:
+        if slot.kind == "group":
+            return self._object(slot.inner, value, ctx)
+        if slot.kind == "repeat":
+            if type(value) is not list:
                 raise _Bail
-        elif node.kind == "group":
-            out[node.name] = self._object(slot.inner, value, ctx)
-        elif node.kind == "repeat":
-            if not isinstance(value, list):
-                raise _Bail
-            out[node.name] = [
-                self._object(
-                    slot.inner, row, Context(data=ctx.data, today=ctx.today, rows=(*ctx.rows, row))
-                )
+            data, today, rows = ctx.data, ctx.today, ctx.rows
+            new = [
+                self._object(slot.inner, row, Context(data=data, today=today, rows=(*rows, row)))
                 for row in value
             ]
-        else:
-            if not isinstance(value, dict) or len(value) != 1:
-                raise _Bail
-            ((name, inner),) = value.items()
-            if name not in slot.branches:
-                raise _Bail
-            out[node.name] = {name: self._object(slot.branches[name], inner, ctx)}
+            return value if all(a is b for a, b in zip(new, value, strict=True)) else new
+        if type(value) is not dict or len(value) != 1:
+            raise _Bail
+        ((name, inner),) = value.items()
+        if name not in slot.branches:
+            raise _Bail
+        branch = self._object(slot.branches[name], inner, ctx)
+        return value if branch is inner else {name: branch}
+
+
+_NOTHING: Any = object()
+
+
+def _set(out: dict[str, Any], data: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
+    if out is data:
+        out = dict(data)
+    out[name] = value
+    return out
 
 
 def _slot(node: Node, checked: set[ir.Path]) -> _Slot:
@@ -174,6 +192,7 @@ def _slot(node: Node, checked: set[ir.Path]) -> _Slot:
         required=required,
         required_when=required_when,
         check=check,
+        kind=node.kind,
     )
     if node.kind in ("group", "repeat"):
         slot.inner = _busy([_slot(child, checked) for child in node.children])
@@ -274,15 +293,24 @@ def _cached_identifier(element: ir.Field) -> Check:
 
 
 def _rules(rules: list[tuple[ir.Rule, Any, Any]], data: dict[str, Any], today: dt.date) -> None:
-    from formlang.validate import _scopes
-
     for rule, test, when in rules:
-        for rows, _ in _scopes(data, rule.scope):
+        if not rule.scope:
+            ctx = Context(data=data, today=today)
+            if (when is None or when(ctx) is True) and test(ctx) is False:
+                raise _Bail
+            continue
+        for rows, _ in _rule_rows(data, rule.scope):
             ctx = Context(data=data, today=today, rows=rows)
             if when is not None and when(ctx) is not True:
                 continue
             if test(ctx) is False:
                 raise _Bail
+
+
+def _rule_rows(data: dict[str, Any], scope: ir.Path) -> Any:
+    from formlang.validate import _scopes  # the one definition of a rule's rows
+
+    return _scopes(data, scope)
 
 
 def _json(value: Any) -> Any:
