@@ -33,7 +33,7 @@ test: install
 	$(BIN)/pytest -q
 	$(BIN)/formlang check $(LIBRARY)
 	$(BIN)/formlang fmt --check $(LIBRARY)
-	$(BIN)/formlang test $(LIBRARY)
+	$(BIN)/formlang test $(LIBRARY) tests/cases/valid
 
 demo: install
 	@echo "==> formlang check $(LIBRARY)   (parse, resolve and type-check every .form file in the library)"

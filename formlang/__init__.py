@@ -14,7 +14,7 @@ __all__ = ["FormError", "__version__", "check_paths", "load", "parse"]
 
 if TYPE_CHECKING:
     from formlang.api import FormError, check_paths, load, parse
-    from formlang.form import Form
+    from formlang.form import Form as Form
 
 
 def __getattr__(name: str) -> Any:
@@ -24,7 +24,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(api, name)
     if name == "Form":
-        from formlang.form import Form
+        from formlang.form import Form as Form
 
         return Form
     raise AttributeError(f"module 'formlang' has no attribute {name!r}")

@@ -245,7 +245,7 @@ class Builder:
         for branch in present[:1]:
             inner = self._value(
                 branch,
-                value[branch.name],
+                value.get(branch.name, {}),  # `{"$choice": "x"}` alone: branch x, nothing in it
                 _dict(seen).get(branch.name),
                 ctx,
                 (*path, branch.name),

@@ -144,7 +144,11 @@ def _ref(expr: ir.Ref) -> Fn:
         for offset, name in enumerate(steps, start=start + 1):
             current = _step(current, name, many)
             if offset in fan_out and not (rows_of_repeat and offset == len(path)):
-                current = _flatten(current) if many else tuple(current or ())
+                current = (
+                    _flatten(current)
+                    if many
+                    else (tuple(current) if isinstance(current, list | tuple) else ())
+                )
                 many = True
             elif offset in fan_out and many:  # count(r.s): the rows of s in every row of r
                 current = _flatten(current)
@@ -439,7 +443,9 @@ def _round(value: Any, places: Any = 0) -> Any:
 def _matches(text: Any, pattern: Any) -> Any:
     if text is None:
         return None
-    return re.fullmatch(pattern, str(text), re.ASCII) is not None
+    from formlang.patterns import portable
+
+    return re.fullmatch(portable(pattern), str(text), re.ASCII) is not None
 
 
 def _sum(items: Any) -> Any:

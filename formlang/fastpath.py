@@ -70,9 +70,23 @@ def read_by_conditions(form: ir.Form) -> set[ir.Path]:
 
 
 def possible(form: ir.Form) -> bool:
-    """No fast path where a condition reads a computed value (computed after visibility)."""
-    computed = {e.path for e in ir.walk(form.children) if isinstance(e, ir.Computed)}
-    return not (computed & read_by_conditions(form))
+    """Whether one walk over a clean submission sees what the full path sees.
+
+    Not where a condition or a formula reads a computed value (those are
+    computed in rounds), nor where a formula reads a field with a default (the
+    walk computes from the submission as sent).
+    """
+    from formlang.schema_conditions import refs_of
+
+    elements = ir.walk(form.children)
+    computed = {e.path for e in elements if isinstance(e, ir.Computed)}
+    defaulted = {e.path for e in elements if isinstance(e, ir.Field) and e.default is not None}
+    formulas_read = {
+        r.path for e in elements if isinstance(e, ir.Computed) for r in refs_of(e.expr)
+    }
+    return not (computed & read_by_conditions(form)) and not (
+        formulas_read & (computed | defaulted)
+    )
 
 
 class FastPath:
@@ -150,6 +164,8 @@ class FastPath:
 
     def _container(self, slot: _Slot, value: Any, ctx: Context) -> Any:
         if slot.kind == "group":
+            if not value:
+                raise _Bail  # `{}` is empty: the full path leaves it out
             return self._object(slot.inner, value, ctx)
         if slot.kind == "repeat":
             if type(value) is not list:

@@ -202,11 +202,11 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "file_size": {
         "de": "Die Datei bei „{label}“ darf höchstens {limit} groß sein.",
-        "en": "The file for “{label}” must be smaller than {limit}.",
+        "en": "The file for “{label}” must be {limit} or smaller.",
     },
     "file_type": {
         "de": "Die Datei bei „{label}“ muss vom Typ {limit} sein.",
-        "en": "The file for “{label}” must be a {limit}.",
+        "en": "The file for “{label}” must be of type {limit}.",
     },
     # the submission as a whole
     "not_an_object": {
@@ -260,3 +260,15 @@ def format_limit(value: Any, lang: str) -> str:
         text = f"{value:,}".replace(",", "\u2009").replace(".", ",")
         return text.replace("\u2009", ".")
     return str(value)
+
+
+def format_size(size: int, lang: str) -> str:
+    """A file size as people read it: 1 MB, 1,5 MB, 500 KB (units of 1024, like `max_size`)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    for unit, bytes_ in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= bytes_:
+            amount = (Decimal(size) / bytes_).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            whole = amount == amount.to_integral_value()
+            return f"{format_limit(int(amount) if whole else amount, lang)} {unit}"
+    return f"{size} Bytes" if lang.startswith("de") else f"{size} bytes"

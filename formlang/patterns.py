@@ -16,7 +16,7 @@ from formlang import diagnostics as d
 from formlang.source import Span
 
 _SYNTAX_CHARS = set("^$\\.*+?()[]{}|/")
-_ESCAPE_LETTERS = set("dDwWbBnrtfv")
+_ESCAPE_LETTERS = set("dwnrtfv")
 _NOT_PORTABLE_ESCAPES = {
     "A": r"'\A' (use '^')",
     "Z": r"'\Z' (use '$')",
@@ -26,6 +26,10 @@ _NOT_PORTABLE_ESCAPES = {
     "P": r"'\P{…}' Unicode classes",
     "a": r"'\a'",
     "s": r"'\s' (Python and JavaScript count different white space; write [ ] or [ \t])",
+    "D": r"'\D' (engines disagree on what a digit is; write [^0-9])",
+    "W": r"'\W' (engines disagree on word characters; write [^A-Za-z0-9_])",
+    "b": r"'\b' (engines disagree on word boundaries; anchor with ^ and $ instead)",
+    "B": r"'\B' (engines disagree on word boundaries)",
     "S": r"'\S' (write a class such as [^ ])",
     "N": r"'\N{…}'",
 }
@@ -103,7 +107,7 @@ def _escape_problem(nxt: str, in_class: bool) -> str | None:
     if not nxt or nxt.isdigit() or nxt in ("x", "u") or nxt in _ESCAPE_LETTERS:
         return None
     if nxt in _NOT_PORTABLE_ESCAPES:
-        return f"uses {_NOT_PORTABLE_ESCAPES[nxt]}, which JavaScript or Python lacks"
+        return f"uses {_NOT_PORTABLE_ESCAPES[nxt]}, which Python and JavaScript do not read alike"
     if nxt in _SYNTAX_CHARS or (in_class and nxt == "-"):
         return None
     return f"escapes '{nxt}' needlessly ('\\{nxt}' is an error in JavaScript): write '{nxt}'"
@@ -125,3 +129,37 @@ def _outside_class_problem(pattern: str, i: int) -> str | None:
     if ch in "}]":
         return f"has an unmatched '{ch}': write '\\{ch}'"
     return None
+
+
+_CLASS_ESCAPES = {"d": "0-9", "w": "A-Za-z0-9_"}
+
+
+def portable(pattern: str) -> str:
+    """The pattern with `\\d` and `\\w` spelt out as ASCII classes.
+
+    Python, JavaScript and the Rust engine of jsonschema-rs disagree on
+    whether `\\d` matches other digits than 0-9 (and `\\w` other letters);
+    written out, every engine reads them the same.
+    """
+    if "\\" not in pattern:
+        return pattern
+    out: list[str] = []
+    i, in_class = 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern):
+            nxt = pattern[i + 1]
+            if nxt in _CLASS_ESCAPES:
+                spelt = _CLASS_ESCAPES[nxt]
+                out.append(spelt if in_class else f"[{spelt}]")
+            else:
+                out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class:
+            in_class = False
+        out.append(ch)
+        i += 1
+    return "".join(out)

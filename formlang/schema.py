@@ -182,6 +182,11 @@ def _through(
         absolute = base + rel[:depth]
         step = {"items": schema} if absolute in state.repeats else schema
         schema = {"properties": {rel[depth - 1]: step}}
+        if require and absolute in state.groups and absolute in state.conditional:
+            # shown only under its own condition, which this `if` does not ask: JSON
+            # Schema cannot say "required when both hold" here
+            state.complete = False
+            require = False
         if require and absolute in state.groups:
             schema["required"] = [rel[depth - 1]]
         elif absolute not in state.groups:
@@ -189,20 +194,18 @@ def _through(
     return schema
 
 
-def _defaults(base: ir.Path, state: _State) -> dict[ir.Path, Any]:
-    """The defaults a condition anchored at `base` may count on when a field is absent.
+def _defaults(base: ir.Path, state: _State) -> dict[ir.Path, tuple[Any, bool]]:
+    """Each field's default (None: it depends on the day) and whether a condition anchored
+    at `base` may count on it when the field is absent.
 
-    Only fields right in the anchor object, and only when that object is always there
-    when the condition is asked (the submission itself, or a row): an absent group's
-    conditions are not evaluated by JSON Schema at all. A field that can be hidden gets
-    no default then.
+    It may for fields right in the anchor object, when that object is always there when
+    the condition is asked (the submission itself, or a row: an absent group's conditions
+    are not evaluated by JSON Schema at all), and when the field cannot be hidden.
     """
-    if base and base not in state.repeats:
-        return {}
+    always_there = not base or base in state.repeats
     return {
-        path: value
+        path: (value, always_there and path[:-1] == base and path not in state.conditional)
         for path, value in state.defaults.items()
-        if path[:-1] == base and value is not None and path not in state.conditional
     }
 
 

@@ -7,7 +7,9 @@ yes/no fields, integer comparisons and `and`/`or`/`not`. Negation is pushed
 down to the facts, so the subschema holds exactly when the condition is
 *true* in the three-valued logic of `formlang.evaluate` (an empty field
 makes a fact unknown, and an unknown condition is not met): every fact also
-requires its field to be present.
+requires its field to be present — unless the field has a default that
+satisfies it (the validator fills the default in before asking). A condition
+on a computed value is not expressible: a submission does not carry it.
 """
 
 from __future__ import annotations
@@ -67,12 +69,31 @@ def anchor(target: ir.Path, expr: ir.Expr) -> ir.Path | None:
     return base
 
 
-def condition(expr: ir.Expr, base: ir.Path, positive: bool = True) -> Schema | None:
-    """A subschema of the anchor object that holds exactly when `expr` is true."""
+def condition(
+    expr: ir.Expr,
+    base: ir.Path,
+    defaults: dict[ir.Path, tuple[Any, bool]] | None = None,
+    positive: bool = True,
+) -> Schema | None:
+    """A subschema of the anchor object that holds exactly when `expr` is true.
+
+    `defaults`: the fields the validator fills in when they are absent, with the
+    default's JSON value (None: not known in advance) and whether a schema anchored
+    here can say "absent, or else …" for them.
+    """
+    return _condition(expr, base, defaults or {}, positive)
+
+
+def _condition(
+    expr: ir.Expr, base: ir.Path, defaults: dict[ir.Path, tuple[Any, bool]], positive: bool
+) -> Schema | None:
     if isinstance(expr, ir.Unary) and expr.op == "not":
-        return condition(expr.operand, base, not positive)
+        return _condition(expr.operand, base, defaults, not positive)
     if isinstance(expr, ir.Binary) and expr.op in ("and", "or"):
-        parts = [condition(expr.left, base, positive), condition(expr.right, base, positive)]
+        parts = [
+            _condition(expr.left, base, defaults, positive),
+            _condition(expr.right, base, defaults, positive),
+        ]
         if any(p is None for p in parts):
             return None
         keyword = "allOf" if (expr.op == "and") == positive else "anyOf"
@@ -80,15 +101,17 @@ def condition(expr: ir.Expr, base: ir.Path, positive: bool = True) -> Schema | N
     if isinstance(expr, ir.Literal) and isinstance(expr.value, bool):
         return {} if expr.value == positive else {"not": {}}
     if isinstance(expr, ir.Ref):
-        if expr.type.kind is not Kind.BOOLEAN:
+        if expr.type.kind is not Kind.BOOLEAN or expr.is_list:
             return None
-        return _at(expr, base, {"const": positive})
+        return _at(expr, base, {"const": positive}, defaults)
     if isinstance(expr, ir.Binary):
-        return _comparison(expr, base, positive)
+        return _comparison(expr, base, defaults, positive)
     return None
 
 
-def _comparison(expr: ir.Binary, base: ir.Path, positive: bool) -> Schema | None:
+def _comparison(
+    expr: ir.Binary, base: ir.Path, defaults: dict[ir.Path, tuple[Any, bool]], positive: bool
+) -> Schema | None:
     op, ref, other = expr.op, expr.left, expr.right
     if not isinstance(ref, ir.Ref):
         ref, other, op = expr.right, expr.left, _FLIPPED.get(op, "")
@@ -97,7 +120,7 @@ def _comparison(expr: ir.Binary, base: ir.Path, positive: bool) -> Schema | None
     if not positive:
         op = _NEGATED[op]
     if ref.kind == "alternative":
-        return _branch(ref, op, other, base)
+        return _branch(ref, op, other, base, defaults)
     if ref.type.kind not in _EXACT_KINDS:
         return None  # decimals, money, times: their spelling is not unique
     values = _literals(other)
@@ -110,13 +133,15 @@ def _comparison(expr: ir.Binary, base: ir.Path, positive: bool) -> Schema | None
     elif op in ("in", "not in"):
         fact = {"enum": values}
     elif ref.type.kind is Kind.INTEGER and len(values) == 1 and isinstance(values[0], int):
-        return _at(ref, base, {_BOUNDS[op]: values[0]})
+        return _at(ref, base, {_BOUNDS[op]: values[0]}, defaults)
     else:
         return None
-    return _at(ref, base, fact if op in ("==", "in") else {"not": fact})
+    return _at(ref, base, fact if op in ("==", "in") else {"not": fact}, defaults)
 
 
-def _branch(ref: ir.Ref, op: str, other: ir.Expr, base: ir.Path) -> Schema | None:
+def _branch(
+    ref: ir.Ref, op: str, other: ir.Expr, base: ir.Path, defaults: dict[ir.Path, tuple[Any, bool]]
+) -> Schema | None:
     values = _literals(other)
     if values is None or op not in ("==", "!=", "in", "not in"):
         return None
@@ -124,7 +149,7 @@ def _branch(ref: ir.Ref, op: str, other: ir.Expr, base: ir.Path) -> Schema | Non
         {"anyOf": [{"required": [v]} for v in values]} if len(values) > 1 else {"required": values}
     )
     inner = chosen if op in ("==", "in") else {"not": chosen, "minProperties": 1}
-    return _at(ref, base, inner)
+    return _at(ref, base, inner, defaults)
 
 
 def _literals(expr: ir.Expr) -> list[Any] | None:
@@ -140,13 +165,47 @@ def _literals(expr: ir.Expr) -> list[Any] | None:
     return out
 
 
-def _at(ref: ir.Ref, base: ir.Path, fact: Schema) -> Schema:
+def _at(
+    ref: ir.Ref, base: ir.Path, fact: Schema, defaults: dict[ir.Path, tuple[Any, bool]]
+) -> Schema | None:
     """`fact` about the field at `ref.path`, seen from the object at `base`."""
+    if ref.kind == "computed":
+        return None  # computed after visibility, and not part of what is sent
     rel = ref.path[len(base) :]
+    if ref.path in defaults:
+        value, usable = defaults[ref.path]
+        if value is None or (_holds(fact, value) and not usable):
+            return None  # absent may mean the default, which may satisfy the fact
+        if _holds(fact, value):
+            return {"properties": {rel[0]: fact}}  # absent: the default, which satisfies it
     schema: Schema = {"properties": {rel[-1]: fact}, "required": [rel[-1]]}
     for name in reversed(rel[:-1]):
         schema = {"properties": {name: schema}, "required": [name]}
     return schema
+
+
+def _holds(fact: Schema, value: Any) -> bool:
+    """Whether a plain JSON value satisfies a fact built above."""
+    if "not" in fact:
+        return not _holds(fact["not"], value)
+    if "const" in fact:
+        return _same(value, fact["const"])
+    if "enum" in fact:
+        return any(_same(value, item) for item in fact["enum"])
+    bounds = [(k, v) for k, v in fact.items() if k in _BOUNDS.values()]
+    if bounds and (not isinstance(value, int) or isinstance(value, bool)):
+        return False
+    checks = {
+        "minimum": lambda a, b: a >= b,
+        "maximum": lambda a, b: a <= b,
+        "exclusiveMinimum": lambda a, b: a > b,
+        "exclusiveMaximum": lambda a, b: a < b,
+    }
+    return bool(bounds) and all(checks[k](value, v) for k, v in bounds)
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
 
 
 def navigate(path: ir.Path, repeats: set[ir.Path], inner: Schema) -> Schema:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from formlang import ir
+from formlang.patterns import portable
 from formlang.program import expr_json, literal_json
 from formlang.types import FieldKind
 
@@ -38,10 +39,10 @@ PATTERNS: dict[FieldKind, str] = {
 # leaves out (the validator drops it like ""). Unanchored: "holds a character that is not
 # whitespace", with whitespace exactly as Python's `str.strip()` sees it, listed one by one
 # so that every engine reads the class alike.
-NOT_BLANK = (
-    r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-)
+NOT_BLANK = r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+DECIMAL_PATTERN = PATTERNS[FieldKind.DECIMAL]
 MAX_ROWS = 1000  # rows of a repeat without `max`: the validator reads no more
+MAX_SAFE_INTEGER = 2**53 - 1  # JavaScript's: a whole number beyond it is not exact in a browser
 MAX_LENGTHS = {
     FieldKind.EMAIL: 254,
     FieldKind.URL: 2000,
@@ -132,7 +133,7 @@ def _constraints(field: ir.Field) -> Schema:
     if c.max_length is not None:
         out["maxLength"] = c.max_length
     if c.pattern is not None:  # beside the type's own pattern
-        out["allOf"] = [{"pattern": _anchored(c.pattern)}]
+        out["allOf"] = [{"pattern": _anchored(portable(c.pattern))}]
     if field.kind is FieldKind.INTEGER:
         out.update(_integer_bounds(c))
     if field.kind is FieldKind.FILE:
@@ -145,12 +146,11 @@ def _anchored(pattern: str) -> str:
 
 
 def _integer_bounds(c: ir.Constraints) -> Schema:
-    out: Schema = {}
     low, high, step = _int(c.min), _int(c.max), _int(c.step)
-    if low is not None:
-        out["minimum"] = low
-    if high is not None:
-        out["maximum"] = high
+    out: Schema = {
+        "minimum": max(low, -MAX_SAFE_INTEGER) if low is not None else -MAX_SAFE_INTEGER,
+        "maximum": min(high, MAX_SAFE_INTEGER) if high is not None else MAX_SAFE_INTEGER,
+    }
     if step is not None and (low is None or low % step == 0):
         out["multipleOf"] = step
     return out
@@ -167,7 +167,7 @@ def _file(c: ir.Constraints) -> Schema:
         alternatives += [
             {"pattern": "^" + f.replace("+", r"\+").replace(".", r"\.")} for f in families
         ]
-        properties["media_type"] = {"type": "string", "anyOf": alternatives}
+        properties["media_type"] = {**FILE_PROPERTIES["media_type"], "anyOf": alternatives}
     return {"properties": properties}
 
 

@@ -14,20 +14,24 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from formlang import ir
 from formlang.effective import Builder, Node, Note, compile_nodes, row_limit
 from formlang.evaluate import Context, compile_expr, is_empty
-from formlang.messages import format_limit, message
+from formlang.messages import format_limit, format_size, message
+from formlang.pointers import escape, rank, to_pointer, without
 from formlang.schema import compile_schema
 from formlang.source import Span
 from formlang.types import FieldKind
 from formlang.values import check_value
 
 BERLIN = ZoneInfo("Europe/Berlin")
+CENT = Decimal("0.01")
 MAX_DEPTH = 64
+MAX_VALUES = 100_000  # values in one submission (entries and items): far above any form's need
 
 
 def today_in_berlin() -> dt.date:
@@ -108,17 +112,15 @@ class Validator:
     ) -> ValidationResult:
         lang = lang or self.form.default_language
         today = today or today_in_berlin()
-        if self._fast is not None and isinstance(data, dict):
+        run = _Run(self, lang, today)
+        refused = "not_an_object" if not isinstance(data, dict) else _too_much(data)
+        if refused is not None:  # before any walk over the data: bounded time
+            run.problem("", None, refused)
+            return run.result({})
+        if self._fast is not None:
             clean = self._fast.run(data, today)
             if clean is not None:
                 return ValidationResult(ok=True, errors=(), data=clean)
-        run = _Run(self, lang, today)
-        if not isinstance(data, dict):
-            run.problem("", None, "not_an_object")
-            return run.result({})
-        if _too_deep(data):
-            run.problem("", None, "too_deep")
-            return run.result({})
         builder = Builder(self.nodes, run.today)
         effective = builder.run(data)
         run.notes(builder.notes)
@@ -141,17 +143,21 @@ def _engine(schema: dict[str, Any]) -> Any:
     return jsonschema_rs.validator_for(schema, validate_formats=True)
 
 
-def _too_deep(data: Any) -> bool:
+def _too_much(data: Any) -> str | None:
+    """The code for a submission no form can mean (too deep, too large); in bounded time."""
     stack: list[tuple[Any, int]] = [(data, 0)]
+    count = 0
     while stack:
         value, depth = stack.pop()
         if depth > MAX_DEPTH:
-            return True
-        if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values())
-        elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value[:1000])
-    return False
+            return "too_deep"
+        if isinstance(value, dict | list):
+            count += len(value)
+            if count > MAX_VALUES:
+                return "too_large"
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((v, depth + 1) for v in items)
+    return None
 
 
 def _bound_functions(f: ir.Field) -> dict[str, Any]:
@@ -160,12 +166,32 @@ def _bound_functions(f: ir.Field) -> dict[str, Any]:
     for name in ("min", "max", "step"):
         expr = getattr(c, name)
         if expr is not None:
-            out[name] = (compile_expr(expr), _mentions_today(expr))
+            out[name] = (compile_expr(expr), _relative_code(f.kind, name, expr))
     return out
 
 
-def _mentions_today(expr: ir.Expr) -> bool:
-    return isinstance(expr, ir.Call) and expr.func == "today"
+def _relative_code(kind: FieldKind, bound: str, expr: ir.Expr) -> str | None:
+    """The message for a date bound relative to today: `max today()` -> "not in the future".
+
+    `max today() - 1 day` reads "in the past", `min today() + 1 day` "in the future".
+    """
+    if kind is not FieldKind.DATE:
+        return None
+    if isinstance(expr, ir.Call) and expr.func == "today":
+        return "date_not_future" if bound == "max" else "date_not_past"
+    one_day = ir.Duration(days=1)
+    if (
+        isinstance(expr, ir.Binary)
+        and isinstance(expr.left, ir.Call)
+        and expr.left.func == "today"
+        and isinstance(expr.right, ir.Literal)
+        and expr.right.value == one_day
+    ):
+        if (bound, expr.op) == ("max", "-"):
+            return "date_past"
+        if (bound, expr.op) == ("min", "+"):
+            return "date_future"
+    return None
 
 
 # ---- one run ---------------------------------------------------------------------------
@@ -177,6 +203,7 @@ class _Run:
         self.lang = lang
         self.today = today
         self.found: list[ValidationError] = []
+        self.invalid: list[str] = []  # pointers of values with a problem: rules do not read them
 
     @property
     def has_errors(self) -> bool:
@@ -184,7 +211,7 @@ class _Run:
 
     def result(self, data: dict[str, Any]) -> ValidationResult:
         order = self.v.order
-        ranked = sorted(self.found, key=lambda e: (order.get(e.field, len(order)), _rows_of(e)))
+        ranked = sorted(self.found, key=lambda e: rank(e.path, order))
         return ValidationResult(ok=not self.has_errors, errors=tuple(ranked), data=data)
 
     def problem(
@@ -199,7 +226,11 @@ class _Run:
         name: str = "",
     ) -> None:
         label = element.label.get(self.lang) if getattr(element, "label", None) else name
+        if getattr(element, "kind", None) is FieldKind.MONEY and isinstance(limit, Decimal | int):
+            limit = Decimal(limit).quantize(CENT)  # 1.250,50 €, not 1.250,5
         shown = format_limit(limit, self.lang) if limit is not None else ""
+        if code == "file_size":
+            shown = format_size(limit, self.lang)
         if isinstance(limit, tuple):
             shown = ", ".join(limit)
         self.found.append(
@@ -216,7 +247,7 @@ class _Run:
 
     def notes(self, notes: list[Note]) -> None:
         for note in notes:
-            pointer = _pointer(note.path)
+            pointer = to_pointer(note.path)
             element = note.node.element if note.node is not None else None
             if note.code in ("hidden_value", "computed_value"):
                 self.problem(pointer, element, note.code, severity="warning")
@@ -233,7 +264,7 @@ class _Run:
                 continue
             if node.when is not None and node.when(ctx) is not True:
                 continue
-            here = f"{pointer}/{_escape(node.name)}"
+            here = f"{pointer}/{escape(node.name)}"
             value = data.get(node.name)
             if value is None:
                 self._missing(node, ctx, here)
@@ -276,6 +307,8 @@ class _Run:
     def _field(self, element: ir.Field, value: Any, here: str) -> Any:
         bounds = self._bounds(element)
         canonical, problems = check_value(element, value, bounds)
+        if problems:
+            self.invalid.append(here)
         for code, limit in problems:
             text = None
             if code == "pattern" and element.constraints.pattern_message is not None:
@@ -285,11 +318,11 @@ class _Run:
 
     def _bounds(self, element: ir.Field) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for name, (function, relative) in self.v._bounds.get(element.path, {}).items():
+        for name, (function, code) in self.v._bounds.get(element.path, {}).items():
             value = function(Context(data={}, today=self.today))
             out[name] = value
-            if relative and element.kind is FieldKind.DATE:
-                out[f"{name}_code"] = "date_not_future" if name == "max" else "date_not_past"
+            if code is not None:
+                out[f"{name}_code"] = code
         return out
 
     def _rows(self, node: Node, value: Any, ctx: Context, here: str) -> None:
@@ -313,12 +346,15 @@ class _Run:
             return
         for branch in node.children:
             if branch.name in value:
-                pointer = f"{here}/{_escape(branch.name)}"
+                pointer = f"{here}/{escape(branch.name)}"
                 value[branch.name] = self._present(branch, value[branch.name], ctx, pointer)
 
     # ---- rules ------------------------------------------------------------------------------
 
     def rules(self, effective: dict[str, Any]) -> None:
+        """Each rule in each of its rows; an invalid value reads as empty (so: not reported)."""
+        if self.invalid:
+            effective = without(effective, self.invalid)
         for rule, check, when in self.v._rules:
             for rows, pointer in _scopes(effective, rule.scope):
                 ctx = Context(data=effective, today=self.today, rows=rows)
@@ -330,7 +366,7 @@ class _Run:
     def _rule_failed(self, rule: ir.Rule, scope_pointer: str) -> None:
         target = rule.target or ()
         element = _element_at(self.v.form, target) if target else None
-        pointer = scope_pointer + "".join(f"/{_escape(p)}" for p in target[len(rule.scope) :])
+        pointer = scope_pointer + "".join(f"/{escape(p)}" for p in target[len(rule.scope) :])
         text = rule.message.get(self.lang) if rule.message else None
         self.problem(
             pointer if target else scope_pointer,
@@ -344,7 +380,7 @@ class _Run:
     def schema_errors(self, effective: dict[str, Any]) -> None:
         """The compiled schema refuses what the checks above let pass: never accept it."""
         for error in self.v._engine.iter_errors(effective):
-            pointer = "/" + "/".join(_escape(str(p)) for p in error.instance_path)
+            pointer = "/" + "/".join(escape(str(p)) for p in error.instance_path)
             self.problem(pointer.rstrip("/") or "", None, "type_object", name=pointer)
 
 
@@ -360,7 +396,7 @@ def _scopes(
         following: list[tuple[tuple[dict[str, Any], ...], Any, str]] = []
         for rows, current, pointer in frontier:
             value = current.get(name) if isinstance(current, dict) else None
-            here = f"{pointer}/{_escape(name)}"
+            here = f"{pointer}/{escape(name)}"
             if depth == len(scope) or isinstance(value, list):
                 for index, row in enumerate(value if isinstance(value, list) else []):
                     if isinstance(row, dict):
@@ -370,10 +406,6 @@ def _scopes(
         frontier = following
     for rows, _, pointer in frontier:
         yield rows, pointer
-
-
-def _rows_of(error: ValidationError) -> tuple[int, ...]:
-    return tuple(int(p) for p in error.path.split("/") if p.isdigit())
 
 
 def _element_at(form: ir.Form, path: ir.Path) -> Any:
@@ -391,14 +423,6 @@ def _required_code(kind: FieldKind) -> str:
     if kind is FieldKind.FILE:
         return "required_file"
     return "required"
-
-
-def _pointer(path: tuple[str | int, ...]) -> str:
-    return "".join(f"/{_escape(str(p))}" for p in path)
-
-
-def _escape(name: str) -> str:
-    return name.replace("~", "~0").replace("/", "~1")
 
 
 _ = is_empty

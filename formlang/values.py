@@ -18,7 +18,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from formlang import ir
-from formlang.schema_fields import MAX_LENGTHS, PATTERNS
+from formlang.patterns import portable
+from formlang.schema_fields import MAX_LENGTHS, MAX_SAFE_INTEGER, PATTERNS
 from formlang.types import FieldKind
 
 Problem = tuple[str, Any]
@@ -33,6 +34,8 @@ _TYPE_CODES = {
     FieldKind.TAX_ID: "type_tax_id",
 }
 _pattern_cache: dict[str, re.Pattern[str]] = {}
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_TOO_LONG = 10**4000
 
 
 def check_value(field: ir.Field, value: Any, bounds: dict[str, Any]) -> tuple[Any, list[Problem]]:
@@ -49,8 +52,8 @@ def _pattern(source: str) -> re.Pattern[str]:
 
 
 def _text(field: ir.Field, value: Any, bounds: dict[str, Any]) -> tuple[Any, list[Problem]]:
-    if not isinstance(value, str):
-        return value, [("type_text", None)]
+    if not isinstance(value, str) or _SURROGATE.search(value):
+        return value, [("type_text", None)]  # a lone surrogate ("\ud800") is not text
     kind = field.kind
     if kind in _COMPILED and not _COMPILED[kind].fullmatch(value):
         return value, [(_TYPE_CODES[kind], None)]
@@ -64,7 +67,7 @@ def _text(field: ir.Field, value: Any, bounds: dict[str, Any]) -> tuple[Any, lis
         problems.append(("max_length", limit))
     if c.min_length is not None and length < c.min_length:
         problems.append(("min_length", c.min_length))
-    if c.pattern is not None and not _pattern(c.pattern).fullmatch(value):
+    if c.pattern is not None and not _pattern(portable(c.pattern)).fullmatch(value):
         problems.append(("pattern", None))
     if not problems and kind is FieldKind.IBAN and not _iban_ok(value):
         problems.append(("iban_checksum", None))
@@ -109,7 +112,10 @@ def _integer(field: ir.Field, value: Any, bounds: dict[str, Any]) -> tuple[Any, 
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         return value, [("type_integer", None)]
-    return value, _number_bounds(Decimal(value), bounds)
+    problems = _number_bounds(Decimal(value), bounds)
+    if not problems and abs(value) > MAX_SAFE_INTEGER:  # as the schema says
+        problems = [("max", MAX_SAFE_INTEGER) if value > 0 else ("min", -MAX_SAFE_INTEGER)]
+    return value, problems
 
 
 def _decimal(field: ir.Field, value: Any, bounds: dict[str, Any]) -> tuple[Any, list[Problem]]:
@@ -127,7 +133,7 @@ def _decimal_text(value: Any) -> str | None:
     if isinstance(value, str):
         return value
     if isinstance(value, int):
-        return str(value)
+        return str(value) if abs(value) < _TOO_LONG else None  # str() refuses 4300 digits
     if isinstance(value, float) and math.isfinite(value):
         text = format(Decimal(repr(value)), "f")
         return text[:-2] if text.endswith(".0") else text
@@ -219,6 +225,9 @@ _FILE_KEYS = {"name", "media_type", "size", "sha256", "ref"}
 
 
 def _file(field: ir.Field, value: Any, bounds: dict[str, Any]) -> tuple[Any, list[Problem]]:
+    size = value.get("size") if isinstance(value, dict) else None
+    if isinstance(size, float) and math.isfinite(size) and size.is_integer():
+        value = {**value, "size": int(size)}  # JSON Schema's integer: 5.0 is 5
     if not _file_shape(value):
         return value, [("type_file", None)]
     c = field.constraints
