@@ -43,6 +43,7 @@ class _Slot:
     inner: list[_Slot] = field(default_factory=list)
     branches: dict[str, list[_Slot]] = field(default_factory=dict)
     kind: str = ""
+    max_rows: int = 0
 
     @property
     def idle(self) -> bool:
@@ -168,7 +169,7 @@ class FastPath:
                 raise _Bail  # `{}` is empty: the full path leaves it out
             return self._object(slot.inner, value, ctx)
         if slot.kind == "repeat":
-            if type(value) is not list:
+            if type(value) is not list or len(value) > slot.max_rows:
                 raise _Bail
             data, today, rows = ctx.data, ctx.today, ctx.rows
             new = [
@@ -209,6 +210,7 @@ def _slot(node: Node, checked: set[ir.Path]) -> _Slot:
         required_when=required_when,
         check=check,
         kind=node.kind,
+        max_rows=(element.max or 1000) if isinstance(element, ir.Repeat) else 0,
     )
     if node.kind in ("group", "repeat"):
         slot.inner = _busy([_slot(child, checked) for child in node.children])
