@@ -165,9 +165,9 @@ class FastPath:
 
     def _container(self, slot: _Slot, value: Any, ctx: Context) -> Any:
         if slot.kind == "group":
-            if not value:
+            if not value or type(value) is not dict:
                 raise _Bail  # `{}` is empty: the full path leaves it out
-            return self._object(slot.inner, value, ctx)
+            return self._object(slot.inner, value, ctx) if slot.inner else value
         if slot.kind == "repeat":
             if type(value) is not list or len(value) > slot.max_rows:
                 raise _Bail
