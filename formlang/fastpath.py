@@ -60,13 +60,13 @@ class _Slot:
 
 def read_by_conditions(form: ir.Form) -> set[ir.Path]:
     """The paths that conditions (`when`, `required when`) read."""
-    from formlang.schema_conditions import refs_of
+    from formlang.ir_refs import refs
 
     read: set[ir.Path] = set()
     for element in ir.walk(form.children):
         for expr in (getattr(element, "when", None), getattr(element, "required_when", None)):
             if expr is not None:
-                read.update(ref.path for ref in refs_of(expr))
+                read.update(ref.path for ref in refs(expr))
     return read
 
 
@@ -77,14 +77,12 @@ def possible(form: ir.Form) -> bool:
     computed in rounds), nor where a formula reads a field with a default (the
     walk computes from the submission as sent).
     """
-    from formlang.schema_conditions import refs_of
+    from formlang.ir_refs import refs
 
     elements = ir.walk(form.children)
     computed = {e.path for e in elements if isinstance(e, ir.Computed)}
     defaulted = {e.path for e in elements if isinstance(e, ir.Field) and e.default is not None}
-    formulas_read = {
-        r.path for e in elements if isinstance(e, ir.Computed) for r in refs_of(e.expr)
-    }
+    formulas_read = {r.path for e in elements if isinstance(e, ir.Computed) for r in refs(e.expr)}
     return not (computed & read_by_conditions(form)) and not (
         formulas_read & (computed | defaulted)
     )

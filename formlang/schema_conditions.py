@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from formlang import ir
+from formlang.ir_refs import refs
 from formlang.program import literal_json
 from formlang.types import Kind
 
@@ -36,34 +37,16 @@ _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _EXACT_KINDS = {Kind.TEXT, Kind.INTEGER, Kind.BOOLEAN, Kind.CODE, Kind.DATE}
 
 
-def refs_of(expr: ir.Expr) -> list[ir.Ref]:
-    found: list[ir.Ref] = []
-    stack = [expr]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, ir.Ref):
-            found.append(item)
-        elif isinstance(item, ir.Unary):
-            stack.append(item.operand)
-        elif isinstance(item, ir.Binary):
-            stack.extend((item.left, item.right))
-        elif isinstance(item, ir.Call):
-            stack.extend(item.args)
-        elif isinstance(item, ir.ListValue):
-            stack.extend(item.items)
-    return found
-
-
 def anchor(target: ir.Path, expr: ir.Expr) -> ir.Path | None:
     """The deepest object holding the target and every field asked about, if any."""
-    containers = [target[:-1]] + [ref.path[:-1] for ref in refs_of(expr)]
+    containers = [target[:-1]] + [ref.path[:-1] for ref in refs(expr)]
     common: list[str] = []
     for parts in zip(*containers, strict=False):
         if len(set(parts)) != 1:
             break
         common.append(parts[0])
     base = tuple(common)
-    for ref in refs_of(expr):
+    for ref in refs(expr):
         if any(len(r) > len(base) for r in ref.repeats):
             return None  # the fact lies in the rows of a repeat below the anchor
     return base
