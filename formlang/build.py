@@ -293,7 +293,8 @@ class Builder:
         opts = opt.by_keyword(node.options, "rule", decl.diags, "a rule")
         checker = self.checker(decl.diags)
         expr = checker.condition(node.expr, decl.scope, "a rule")
-        target = None
+        # Without `on`, a rule belongs to the group or repeat row it is written in.
+        target = decl.scope.path or None
         if "on" in opts:
             path = opts["on"].args[0]
             assert isinstance(path, s.PathExpr)
