@@ -110,11 +110,19 @@ def _plain(value: Any, stable: dict[str, str]) -> Any:
     if isinstance(value, Type):
         return [
             value.kind.value,
-            stable.get(value.codelist or "", value.codelist),
+            _stable_key(value.codelist, stable),
             _plain(value.item, stable),
         ]
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, str):
-        return stable.get(value, value)
+        return stable.get(value, value) if "#" not in value else _stable_key(value, stable)
     return literal_json(value)
+
+
+def _stable_key(key: str | None, stable: dict[str, str]) -> str | None:
+    """A code list's key without the folder its file was found in."""
+    if key is None or key in stable:
+        return stable.get(key or "", key)
+    file, sep, rest = key.partition("#")
+    return file.replace("\\", "/").rsplit("/", 1)[-1] + sep + rest
