@@ -517,13 +517,21 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 
 
+def _now(today: dt.date) -> dt.datetime:
+    """The time in Europe/Berlin (no zone) on the real today; midnight on a pinned day."""
+    from zoneinfo import ZoneInfo
+
+    current = dt.datetime.now(ZoneInfo("Europe/Berlin")).replace(tzinfo=None, microsecond=0)
+    return current if current.date() == today else dt.datetime.combine(today, dt.time())
+
+
 def _call(expr: ir.Call) -> Fn:
     args = tuple(compile_expr(a) for a in expr.args)
     name = expr.func
     if name == "today":
         return lambda ctx: ctx.today
     if name == "now":
-        return lambda ctx: ctx.now or dt.datetime.combine(ctx.today, dt.time())
+        return lambda ctx: ctx.now or _now(ctx.today)
     if name == "age":
         if len(args) == 1:
             return lambda ctx: _age(args[0](ctx), ctx.today)
