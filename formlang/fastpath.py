@@ -315,7 +315,12 @@ def _rules(rules: list[tuple[ir.Rule, Any, Any]], data: dict[str, Any], today: d
             if (when is None or when(ctx) is True) and test(ctx) is False:
                 raise _Bail
             continue
-        for rows, _ in _rule_rows(data, rule.scope):
+        if len(rule.scope) == 1:  # the rows of a repeat of the form itself
+            value = data.get(rule.scope[0])
+            every = ((row,) for row in (value if type(value) is list else ()))
+        else:
+            every = (rows for rows, _ in _rule_rows(data, rule.scope))
+        for rows in every:
             ctx = Context(data=data, today=today, rows=rows)
             if when is not None and when(ctx) is not True:
                 continue
