@@ -90,6 +90,11 @@ def _set(data: dict[str, Any], path: ir.Path, value: Any) -> dict[str, Any]:
 def _cases(form: formlang.form.Form) -> list[Any]:
     cases: list[Any] = [{}, {"unbekannt": 1}]
     bases: list[dict[str, Any]] = []
+    for scenario in form.ir.tests:  # the author's own data: realistic, often valid
+        result = form.validate(scenario.given, today=scenario.today or TODAY)
+        cases.append(result.data)
+        if result.ok:
+            bases.append(result.data)
     for seed in range(SEEDS):
         for mode in ("mixed", "valid", "lenient"):
             made = submission(form.ir, RandomSource(seed), mode)
