@@ -18,7 +18,7 @@ from formlang.exprs import ExprChecker
 from formlang.fields import FieldBuilder
 from formlang.scope import Scope
 from formlang.texts import make_text
-from formlang.types import ANY, Kind, assignable
+from formlang.types import FieldKind, Kind, assignable
 
 if TYPE_CHECKING:
     from formlang.resolve import Compiler
@@ -137,7 +137,7 @@ class Builder:
         return ir.Computed(
             name=node.name.raw,
             path=symbol.path,
-            kind=symbol.field_kind or _fallback_kind(),
+            kind=symbol.field_kind or FieldKind.TEXT,  # after an unknown type (reported)
             type=declared,
             label=self.text(node.label, decl, f"the label of {what}"),
             expr=expr,
@@ -321,12 +321,3 @@ class Builder:
             scope=decl.scope.repeats[-1] if decl.scope.repeats else (),
             span=node.span,
         )
-
-
-def _fallback_kind() -> ir.FieldKind:  # type: ignore[name-defined]
-    from formlang.types import FieldKind
-
-    return FieldKind.TEXT
-
-
-_ = ANY

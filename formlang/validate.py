@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from formlang import ir
 from formlang.effective import Builder, Node, Note, compile_nodes, row_limit
-from formlang.evaluate import Context, compile_expr, is_empty
+from formlang.evaluate import Context, compile_expr
 from formlang.messages import format_limit, format_size, message
 from formlang.pointers import escape, rank, to_pointer, without
 from formlang.schema import compile_schema
@@ -424,6 +424,3 @@ def _required_code(kind: FieldKind) -> str:
     if kind is FieldKind.FILE:
         return "required_file"
     return "required"
-
-
-_ = is_empty
