@@ -40,6 +40,20 @@ class Node:
     children: list[Node] = field(default_factory=list)
     default: Any = None
     formula: Fn | None = None
+    required_when: Fn | None = None  # a field's `required when`, compiled once
+
+    def required(self, ctx: Context) -> bool:
+        """Whether this element, shown, must be given (a field, repeat or alternative)."""
+        element = self.element
+        if isinstance(element, ir.Field):
+            if self.required_when is not None:
+                return self.required_when(ctx) is True
+            return not element.optional
+        if isinstance(element, ir.Repeat):
+            return element.min > 0
+        if isinstance(element, ir.Alternative):
+            return not element.optional
+        return False
 
 
 @dataclass
@@ -74,8 +88,11 @@ def _node(element: Any, guards: tuple[Fn, ...]) -> Node:
         node.children = [_node(branch, ()) for branch in element.branches]
     elif isinstance(element, ir.Computed):
         node.formula = compile_computed(element)
-    elif isinstance(element, ir.Field) and element.default is not None:
-        node.default = _default(element)
+    elif isinstance(element, ir.Field):
+        if element.default is not None:
+            node.default = _default(element)
+        if element.required_when is not None:
+            node.required_when = compile_expr(element.required_when)
     return node
 
 

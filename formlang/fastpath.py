@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 from formlang import ir
 from formlang.effective import Node
 from formlang.evaluate import Context, compile_expr
+from formlang.pointers import rule_rows
 from formlang.types import FieldKind
 from formlang.values import check_value
 
@@ -197,9 +198,7 @@ def _set(out: dict[str, Any], data: dict[str, Any], name: str, value: Any) -> di
 def _slot(node: Node, checked: set[ir.Path]) -> _Slot:
     element = node.element
     required = _required(element)
-    required_when = None
-    if isinstance(element, ir.Field) and element.required_when is not None:
-        required_when = compile_expr(element.required_when)
+    required_when = node.required_when
     check = _check(element) if isinstance(element, ir.Field) and element.path in checked else None
     slot = _Slot(
         node=node,
@@ -315,23 +314,18 @@ def _rules(rules: list[tuple[ir.Rule, Any, Any]], data: dict[str, Any], today: d
             if (when is None or when(ctx) is True) and test(ctx) is False:
                 raise _Bail
             continue
+        every: Iterator[tuple[dict[str, Any], ...]]
         if len(rule.scope) == 1:  # the rows of a repeat of the form itself
             value = data.get(rule.scope[0])
             every = ((row,) for row in (value if type(value) is list else ()))
         else:
-            every = (rows for rows, _ in _rule_rows(data, rule.scope))
+            every = (rows for rows, _ in rule_rows(data, rule.scope))
         for rows in every:
             ctx = Context(data=data, today=today, rows=rows)
             if when is not None and when(ctx) is not True:
                 continue
             if test(ctx) is False:
                 raise _Bail
-
-
-def _rule_rows(data: dict[str, Any], scope: ir.Path) -> Any:
-    from formlang.validate import _scopes  # the one definition of a rule's rows
-
-    return _scopes(data, scope)
 
 
 def _json(value: Any) -> Any:

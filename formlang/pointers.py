@@ -8,7 +8,10 @@ rows of a repeat one after the other.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from typing import Any
+
+from formlang import ir
 
 
 def to_pointer(path: tuple[str | int, ...]) -> str:
@@ -50,3 +53,27 @@ def without(data: dict[str, Any], pointers: list[str]) -> dict[str, Any]:
         if isinstance(here, dict):
             here.pop(last, None)
     return out
+
+
+def rule_rows(
+    data: dict[str, Any], scope: ir.Path
+) -> Iterator[tuple[tuple[dict[str, Any], ...], str]]:
+    """Each row the rule runs in (the rows of every repeat along `scope`)."""
+    if not scope:
+        yield (), ""
+        return
+    frontier: list[tuple[tuple[dict[str, Any], ...], Any, str]] = [((), data, "")]
+    for depth, name in enumerate(scope, start=1):
+        following: list[tuple[tuple[dict[str, Any], ...], Any, str]] = []
+        for rows, current, pointer in frontier:
+            value = current.get(name) if isinstance(current, dict) else None
+            here = f"{pointer}/{escape(name)}"
+            if depth == len(scope) or isinstance(value, list):
+                for index, row in enumerate(value if isinstance(value, list) else []):
+                    if isinstance(row, dict):
+                        following.append(((*rows, row), row, f"{here}/{index}"))
+            else:
+                following.append((rows, value, here))
+        frontier = following
+    for rows, _, pointer in frontier:
+        yield rows, pointer

@@ -145,7 +145,7 @@ def _walk(nodes: list[Node], data: Any, ctx: Context, states: dict[ir.Path, _Sta
         if node.when is not None and node.when(ctx) is not True:
             continue
         state.visible = True
-        state.required = state.required or _required(element, ctx)
+        state.required = state.required or node.required(ctx)
         value = data.get(node.name)
         if node.kind == "group":
             _walk(node.children, value, ctx, states)
@@ -160,15 +160,3 @@ def _walk(nodes: list[Node], data: Any, ctx: Context, states: dict[ir.Path, _Sta
         elif node.kind == "alternative":
             chosen = value if isinstance(value, dict) else {}
             _walk([b for b in node.children if b.name in chosen], chosen, ctx, states)
-
-
-def _required(element: Any, ctx: Context) -> bool:
-    if isinstance(element, ir.Field):
-        if element.required_when is not None:
-            return compile_expr(element.required_when)(ctx) is True
-        return not element.optional
-    if isinstance(element, ir.Repeat):
-        return element.min > 0
-    if isinstance(element, ir.Alternative):
-        return not element.optional
-    return False

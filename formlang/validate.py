@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -22,7 +21,7 @@ from formlang import ir
 from formlang.effective import Builder, Node, Note, compile_nodes, row_limit
 from formlang.evaluate import Context, compile_expr
 from formlang.messages import format_limit, format_size, message
-from formlang.pointers import escape, rank, to_pointer, without
+from formlang.pointers import escape, rank, rule_rows, to_pointer, without
 from formlang.schema import compile_schema
 from formlang.source import Span
 from formlang.types import FieldKind
@@ -276,18 +275,16 @@ class _Run:
 
     def _missing(self, node: Node, ctx: Context, here: str) -> None:
         element = node.element
-        if isinstance(element, ir.Field):
-            required = not element.optional
-            if element.required_when is not None:
-                required = compile_expr(element.required_when)(ctx) is True
-            if required:
-                self.problem(here, element, _required_code(element.kind))
-        elif isinstance(element, ir.Repeat) and element.min > 0:
-            self.problem(here, element, "repeat_min", element.min)
-        elif isinstance(element, ir.Alternative) and not element.optional:
-            self.problem(here, element, "required_alternative")
-        elif isinstance(element, ir.Group):
+        if isinstance(element, ir.Group):
             self.check_object(node.children, {}, ctx, here)
+        elif not node.required(ctx):
+            return
+        elif isinstance(element, ir.Field):
+            self.problem(here, element, _required_code(element.kind))
+        elif isinstance(element, ir.Repeat):
+            self.problem(here, element, "repeat_min", element.min)
+        elif isinstance(element, ir.Alternative):
+            self.problem(here, element, "required_alternative")
 
     def _present(self, node: Node, value: Any, ctx: Context, here: str) -> Any:
         """Checks a value; returns it in its canonical spelling."""
@@ -357,7 +354,7 @@ class _Run:
         if self.invalid:
             effective = without(effective, self.invalid)
         for rule, check, when in self.v._rules:
-            for rows, pointer in _scopes(effective, rule.scope):
+            for rows, pointer in rule_rows(effective, rule.scope):
                 ctx = Context(data=effective, today=self.today, rows=rows)
                 if when is not None and when(ctx) is not True:
                     continue
@@ -383,30 +380,6 @@ class _Run:
         for error in self.v._engine.iter_errors(effective):
             pointer = "/" + "/".join(escape(str(p)) for p in error.instance_path)
             self.problem(pointer.rstrip("/") or "", None, "type_object", name=pointer)
-
-
-def _scopes(
-    data: dict[str, Any], scope: ir.Path
-) -> Iterator[tuple[tuple[dict[str, Any], ...], str]]:
-    """Each row the rule runs in (the rows of every repeat along `scope`)."""
-    if not scope:
-        yield (), ""
-        return
-    frontier: list[tuple[tuple[dict[str, Any], ...], Any, str]] = [((), data, "")]
-    for depth, name in enumerate(scope, start=1):
-        following: list[tuple[tuple[dict[str, Any], ...], Any, str]] = []
-        for rows, current, pointer in frontier:
-            value = current.get(name) if isinstance(current, dict) else None
-            here = f"{pointer}/{escape(name)}"
-            if depth == len(scope) or isinstance(value, list):
-                for index, row in enumerate(value if isinstance(value, list) else []):
-                    if isinstance(row, dict):
-                        following.append(((*rows, row), row, f"{here}/{index}"))
-            else:
-                following.append((rows, value, here))
-        frontier = following
-    for rows, _, pointer in frontier:
-        yield rows, pointer
 
 
 def _element_at(form: ir.Form, path: ir.Path) -> Any:
