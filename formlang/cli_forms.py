@@ -19,7 +19,7 @@ import click
 from formlang import diagnostics as d
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-FORMATS = ("schema",)
+FORMATS = ("schema", "html")
 
 
 def _load(path: str, color: bool | None = None) -> Any:
@@ -54,13 +54,24 @@ def _load(path: str, color: bool | None = None) -> Any:
     show_default=True,
     help="The folder to write to.",
 )
-@click.option("--lang", default=None, help="Language of titles (default: the form's first).")
-def build(forms: Sequence[str], fmt: str, out: str, lang: str | None) -> None:
-    """Build forms: the JSON Schema of each (more targets will follow).
+@click.option(
+    "--lang",
+    default=None,
+    help="Language (default: schema in the form's first; html in each of the form's languages).",
+)
+@click.option(
+    "--fragment",
+    is_flag=True,
+    help="html: write an embeddable fragment (<id>.fragment.html) instead of a page.",
+)
+def build(forms: Sequence[str], fmt: str, out: str, lang: str | None, fragment: bool) -> None:
+    """Build forms: the JSON Schema, or the HTML page (or fragment) with its assets.
 
     \b
     Examples:
       formlang build library/forms/gewerbeanmeldung.form --format schema --out build/
+      formlang build library/forms/ --format html --out build/
+      formlang build hundesteuer.form --format html --fragment --lang en --out portal/
     """
     from formlang.api import form_files
 
@@ -74,10 +85,28 @@ def build(forms: Sequence[str], fmt: str, out: str, lang: str | None) -> None:
         form = _load(str(file))
         if form.ir.kind != "form":
             continue
+        if fmt == "html":
+            _build_html(form, folder, lang, fragment)
+            continue
         target = folder / f"{form.id}.schema.json"
         text = json.dumps(form.schema(lang), ensure_ascii=False, indent=2) + "\n"
         target.write_text(text, encoding="utf-8")
         click.echo(f"wrote {target}")
+
+
+def _build_html(form: Any, folder: Path, lang: str | None, fragment: bool) -> None:
+    from formlang.html_render import write_html
+
+    if lang is not None and lang not in form.languages:
+        click.echo(
+            f"formlang: error: {form.ir.path}: the form has no language {lang!r} "
+            f"(it has {', '.join(form.languages)})",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+    for language in [lang] if lang else form.languages:
+        written = write_html(form.ir, folder, language, fragment=fragment)
+        click.echo(f"wrote {written[0]}")
 
 
 @click.command()

@@ -17,6 +17,7 @@ from formlang import ir
 class Form:
     def __init__(self, model: ir.Form) -> None:
         self.ir = model
+        self._programs: dict[str, str] = {}  # the browser's rule program, per language
 
     @property
     def id(self) -> str:
@@ -57,6 +58,69 @@ class Form:
     def validate(self, data: Any, lang: str | None = None, today: dt.date | None = None) -> Any:
         """The verdict on a submission: `result.ok`, `result.errors`, `result.data`."""
         return self.validator.validate(data, lang=lang, today=today)
+
+    def render_html(
+        self,
+        lang: str | None = None,
+        data: dict[str, Any] | None = None,
+        errors: Any = None,
+        page: str | None = None,
+        action: str = "",
+        hidden_fields: dict[str, str] | None = None,
+        fragment: bool = False,
+        assets: str = "",
+    ) -> str:
+        """The form as accessible HTML, with `data` and `errors` shown back when given.
+
+        `errors` are a `ValidationResult`'s errors (or the result itself); the
+        computed values shown are those of the effective data of `data`.
+        """
+        from formlang.html_render import program_json, render_html
+
+        language = lang or self.ir.default_language
+        if language not in self._programs and language in self.languages:
+            self._programs[language] = program_json(self.ir, language)
+        computed = None
+        if errors is not None and hasattr(errors, "errors"):
+            computed, errors = errors.data, errors.errors
+        if computed is None and data is not None:
+            computed = self.validate(data, lang=lang).data
+        return render_html(
+            self.ir,
+            lang,
+            data=data,
+            errors=errors,
+            page=page,
+            action=action,
+            hidden_fields=hidden_fields,
+            fragment=fragment,
+            assets=assets,
+            computed=computed,
+            program=self._programs.get(language),
+        )
+
+    def render_summary(
+        self,
+        data: dict[str, Any],
+        lang: str | None = None,
+        action: str = "",
+        hidden_fields: dict[str, str] | None = None,
+        fragment: bool = False,
+        assets: str = "",
+    ) -> str:
+        """"Check your answers" for the effective data of a valid submission."""
+        from formlang.html_render import render_summary
+
+        return render_summary(
+            self.ir, data, lang, action=action, hidden_fields=hidden_fields,
+            fragment=fragment, assets=assets,
+        )
+
+    def read_html(self, pairs: Any, lang: str | None = None) -> tuple[dict[str, Any], str]:
+        """A posted page (name/value pairs) as a submission, and the button that sent it."""
+        from formlang.html_input import decode
+
+        return decode(self.ir, pairs, lang or self.ir.default_language)
 
     def __repr__(self) -> str:
         return f"<Form {self.ir.id} {self.ir.version} from {self.ir.path}>"

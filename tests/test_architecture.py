@@ -173,3 +173,13 @@ def test_the_command_line_starts_without_the_heavy_libraries() -> None:
         cwd=PACKAGE.parent,
     )
     assert result.stdout.split() == [], f"import formlang.cli loads {result.stdout.split()}"
+
+
+RENDERERS = {m for m in MODULES if m.startswith("html_") or m == "client_program"}
+
+
+@pytest.mark.parametrize("module", sorted(RENDERERS))
+def test_renderers_never_see_the_syntax_tree_or_the_parser(module: str) -> None:
+    # `patterns` spells a checked pattern for every engine; the validator uses it as well
+    found = formlang_imports(module) & (PARSING | RESOLVER - {"patterns"})
+    assert not found, f"{module} imports {sorted(found)}; a renderer reads the IR only"
