@@ -27,7 +27,7 @@ from typing import Any
 from formlang import ir
 from formlang._data import data_path
 from formlang.html_texts import show_value, texts
-from formlang.html_view import Section, ViewBuilder
+from formlang.html_view import Section, ViewBuilder, Words
 
 ASSETS = ("formlang.css", "formlang.js")
 
@@ -95,7 +95,7 @@ def render_html(
         fragment=fragment,
     )
     name = "fragment.html.j2" if fragment else "page.html.j2"
-    return str(_environment().get_template(name).render(view=view, t=texts(lang)))
+    return str(_environment().get_template(name).render(view=view, t=Words(texts(lang))))
 
 
 def render_summary(
@@ -128,7 +128,7 @@ def render_summary(
         fragment=fragment,
     )
     template = _environment().get_template("summary.html.j2")
-    return str(template.render(view=view, t=texts(lang)))
+    return str(template.render(view=view, t=Words(texts(lang))))
 
 
 def write_html(

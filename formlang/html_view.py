@@ -16,11 +16,10 @@ reads such a form submission back into the submission format.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from formlang import ir
 from formlang.html_conditions import Describer
@@ -45,6 +44,26 @@ _INPUTS: dict[FieldKind, dict[str, Any]] = {
     FieldKind.TIME: {"width": "5"},
 }
 _DATE_PARTS = (("day", "2"), ("month", "2"), ("year", "4"))
+
+
+class Extra(dict[str, Any]):
+    """What only some templates need; read as attributes, None when not set.
+
+    Attribute access is what Jinja tries first: a plain dict would cost it an
+    exception for every lookup.
+    """
+
+    __getattr__ = dict.get
+
+
+class Words(dict[str, str]):
+    """The fixed wording (`formlang.html_texts`), read as attributes by the templates."""
+
+    def __getattr__(self, name: str) -> str:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
 
 
 @dataclass
@@ -92,15 +111,17 @@ class View:
     rows: list[View] = field(default_factory=list)
     template_row: View | None = None
     when: str | None = None  # an info text's condition as a rule-program expression (JSON)
-    extra: dict[str, Any] = field(default_factory=lambda: defaultdict(_none))  # missing: None
+    extra: Extra = field(default_factory=lambda: Extra())
 
     @property
     def html_attrs(self) -> Markup:
         """`attrs` as HTML attributes, escaped; those that are None or False are left out."""
-        return Markup("").join(
-            Markup(' {}="{}"').format(name, name if value is True else value)
-            for name, value in self.attrs.items()
-            if value is not None and value is not False
+        return Markup(
+            "".join(
+                f' {name}="{escape(name if value is True else value)}"'
+                for name, value in self.attrs.items()
+                if value is not None and value is not False
+            )
         )
 
     @property
@@ -409,10 +430,6 @@ class ViewBuilder:
 def _branch_note(view: View, option: Option, builder: ViewBuilder) -> str:
     says = builder.describer.words["is"].format(view.label, option.label)
     return builder.describer.words["intro"].format(says)
-
-
-def _none() -> None:
-    return None
 
 
 _CONTROLS = {"input", "textarea", "radios", "checkboxes", "select", "date", "consent", "file"}
