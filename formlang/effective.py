@@ -185,7 +185,8 @@ class Builder:
             if kept is not _MISSING:
                 out[node.name] = kept
         if final:
-            for key in raw.keys() - {n.name for n in nodes}:
+            known = {n.name for n in nodes}
+            for key in [k for k in raw if k not in known]:  # in the submission's order
                 self.notes.append(Note("unknown_field", (*path, key), None, key))
         self._compute(nodes, out, ctx)
         return out
@@ -270,7 +271,8 @@ class Builder:
             )
             out[branch.name] = {} if inner is _MISSING else inner
         if final:
-            for key in value.keys() - {b.name for b in node.children} - {CHOICE}:
+            known = {b.name for b in node.children} | {CHOICE}
+            for key in [k for k in value if k not in known]:
                 self.notes.append(Note("unknown_field", (*path, key), None, key))
         return out or _MISSING
 

@@ -165,18 +165,21 @@ def _as_decimal(value: Any) -> Decimal | None:
     if isinstance(value, int | str):
         try:
             number = Decimal(value)
-        except (InvalidOperation, ValueError):
+            return canonical(number) if number.is_finite() else None
+        except (InvalidOperation, ValueError):  # not a number, or too long to compute with
             return None
-        return canonical(number) if number.is_finite() else None
     if isinstance(value, float):
         finite = value == value and abs(value) != float("inf")
         return canonical(Decimal(repr(value))) if finite else None
     return canonical(value) if isinstance(value, Decimal) else None
 
 
-def _parser(kind: Callable[[str], Any]) -> Callable[[Any], Any]:
+def _parser(kind: Callable[[str], Any], spelling: str) -> Callable[[Any], Any]:
+    """Reads the one spelling the field check accepts (fromisoformat alone takes more)."""
+    pattern = re.compile(spelling, re.ASCII)
+
     def convert(value: Any) -> Any:
-        if not isinstance(value, str):
+        if not isinstance(value, str) or pattern.fullmatch(value) is None:
             return None
         try:
             return kind(value)
@@ -192,11 +195,15 @@ def _of(kind: type | tuple[type, ...]) -> Callable[[Any], Any]:
     )
 
 
+# The spellings of schema_fields.PATTERNS (values.check_value accepts no other).
+_DATE = "[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_TIME = "([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"
+
 # Submitted JSON -> the values expressions compute with; anything malformed is unknown.
 _CONVERTERS: dict[Kind, Callable[[Any], Any]] = {
-    Kind.DATE: _parser(dt.date.fromisoformat),
-    Kind.TIME: _parser(dt.time.fromisoformat),
-    Kind.DATETIME: _parser(dt.datetime.fromisoformat),
+    Kind.DATE: _parser(dt.date.fromisoformat, _DATE),
+    Kind.TIME: _parser(dt.time.fromisoformat, _TIME),
+    Kind.DATETIME: _parser(dt.datetime.fromisoformat, f"{_DATE}T{_TIME}"),
     Kind.DECIMAL: _as_decimal,
     Kind.MONEY: _as_decimal,
     Kind.INTEGER: lambda v: (

@@ -151,10 +151,12 @@ def _min_max(c: CallContext) -> Type:
         if not c.want(0, {Kind.LIST}, "a list, or two or more values"):
             return ANY
         item = c.args[0].type.item or ANY
+        if item.kind is Kind.DURATION:
+            c.want(0, set(), "a list of numbers, dates or times")
         return item
     first = c.args[0].type
-    for i in range(len(c.args)):
-        c.want(i, ORDERED, "numbers, dates or times")
+    for i in range(len(c.args)):  # durations have no order: is 1 month more than 30 days?
+        c.want(i, ORDERED - {Kind.DURATION}, "numbers, dates or times")
     if all(a.type.is_numeric for a in c.args):
         return DECIMAL if any(a.type.kind is Kind.DECIMAL for a in c.args) else first
     return first

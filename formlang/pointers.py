@@ -34,7 +34,7 @@ def rank(pointer: str, order: dict[str, int]) -> tuple[tuple[int, int], ...]:
     names: list[str] = []
     key: list[tuple[int, int]] = []
     for part in parts(pointer):
-        if part.isdigit() and names:
+        if part.isascii() and part.isdigit() and names:  # "²".isdigit() is true
             key.append((0, int(part)))
         else:
             names.append(part)
