@@ -44,7 +44,9 @@ demo: install
 	$(BIN)/formlang test $(LIBRARY)
 	@echo "==> formlang build $(LIBRARY)forms --format schema --out build/"
 	$(BIN)/formlang build $(LIBRARY)forms --format schema --out build
-	@echo "==> demo done: the library checks, is formatted, passes its tests; schemas are in build/."
+	@echo "==> formlang build $(LIBRARY)forms --format html --out build/"
+	$(BIN)/formlang build $(LIBRARY)forms --format html --out build
+	@echo "==> demo done: the library checks, is formatted, passes its tests; schemas and HTML pages are in build/ (open build/hundesteuer.html)."
 
 bench: install
 	@found=0; \
