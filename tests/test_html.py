@@ -269,6 +269,9 @@ def test_build_writes_pages_in_every_language_and_fragments(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["formlang.css", "formlang.js", "hundesteuer.en.html", "hundesteuer.html"]
+    first = (tmp_path / "hundesteuer.html").read_bytes()
+    again = runner.invoke(main, ["build", source, "--format", "html", "--out", str(tmp_path)])
+    assert again.exit_code == 0 and (tmp_path / "hundesteuer.html").read_bytes() == first
     result = runner.invoke(
         main,
         ["build", source, "--format", "html", "--fragment", "--lang", "en", "--out", str(tmp_path)],
