@@ -26,8 +26,9 @@ from typing import Any
 
 from formlang import ir
 from formlang._data import data_path
+from formlang.html_model import Section, Words
 from formlang.html_texts import show_value, texts
-from formlang.html_view import Section, ViewBuilder, Words
+from formlang.html_view import ViewBuilder
 
 ASSETS = ("formlang.css", "formlang.js")
 
