@@ -38,6 +38,8 @@ def main() -> None:
       formlang test library/               run the scenario tests of every form
       formlang validate my.form data.json  check a submission as the service would
       formlang build my.form --out build/  write the JSON Schema
+      formlang build my.form --format pdf  write the blank print form (PDF)
+      formlang pdf-extract my.form f.pdf   read a filled PDF form into a submission
       formlang new hundesteuer             start a new form from a template
       formlang list                        show the library's forms and modules
     """
@@ -47,10 +49,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _register() -> None:
-    from formlang.cli_forms import build, test_command, validate
+    from formlang.cli_forms import build, pdf_extract, test_command, validate
     from formlang.cli_library import list_command, new
 
-    for command in (build, validate, test_command, new, list_command):
+    for command in (build, validate, test_command, pdf_extract, new, list_command):
         main.add_command(command)
 
 

@@ -1,4 +1,4 @@
-"""CLI commands that use compiled forms: `build`, `validate` and `test` (outermost stage).
+"""CLI commands that use compiled forms: `build`, `validate`, `test`, `pdf-extract` (outermost stage).
 
 Registered on the `formlang` group by `formlang.cli`. Heavy modules (the
 validator, jsonschema-rs) are imported inside the commands, so `formlang
@@ -19,7 +19,7 @@ import click
 from formlang import diagnostics as d
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-FORMATS = ("schema", "html")
+FORMATS = ("schema", "html", "pdf")
 
 
 def _load(path: str, color: bool | None = None) -> Any:
@@ -64,15 +64,49 @@ def _load(path: str, color: bool | None = None) -> Any:
     is_flag=True,
     help="html: write an embeddable fragment (<id>.fragment.html) instead of a page.",
 )
-def build(forms: Sequence[str], fmt: str, out: str, lang: str | None, fragment: bool) -> None:
-    """Build forms: the JSON Schema, or the HTML page (or fragment) with its assets.
+@click.option(
+    "--data",
+    "data_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="pdf: print this submission (JSON) instead of the blank form (tagged PDF/UA-1).",
+)
+@click.option(
+    "--archive", is_flag=True, help="pdf with --data: PDF/A-3 with the submission JSON embedded."
+)
+@click.option(
+    "--fillable", is_flag=True, help="pdf: a fillable form (AcroForm fields named by data path)."
+)
+def build(
+    forms: Sequence[str],
+    fmt: str,
+    out: str,
+    lang: str | None,
+    fragment: bool,
+    data_file: str | None,
+    archive: bool,
+    fillable: bool,
+) -> None:
+    """Build forms: the JSON Schema, the HTML page (or fragment) with its assets, or a PDF.
 
     \b
     Examples:
       formlang build library/forms/gewerbeanmeldung.form --format schema --out build/
       formlang build library/forms/ --format html --out build/
       formlang build hundesteuer.form --format html --fragment --lang en --out portal/
+      formlang build library/forms/ --format pdf --out build/          blank print forms
+      formlang build hundesteuer.form --format pdf --fillable --out build/
+      formlang build hundesteuer.form --format pdf --data antrag.json --archive --out akte/
     """
+    if fmt != "pdf" and (data_file or archive or fillable):
+        click.echo(
+            "formlang: error: --data, --archive and --fillable go with --format pdf", err=True
+        )
+        sys.exit(EXIT_USAGE)
+    if archive and not data_file:
+        click.echo("formlang: error: --archive needs --data SUBMISSION.json", err=True)
+        sys.exit(EXIT_USAGE)
+    data = _read_json(data_file) if data_file else None
     from formlang.api import form_files
 
     files, empty = form_files(forms)
@@ -87,6 +121,9 @@ def build(forms: Sequence[str], fmt: str, out: str, lang: str | None, fragment: 
             continue
         if fmt == "html":
             _build_html(form, folder, lang, fragment)
+            continue
+        if fmt == "pdf":
+            _build_pdf(form, folder, lang, data, archive, fillable)
             continue
         target = folder / f"{form.id}.schema.json"
         text = json.dumps(form.schema(lang), ensure_ascii=False, indent=2) + "\n"
@@ -107,6 +144,65 @@ def _build_html(form: Any, folder: Path, lang: str | None, fragment: bool) -> No
     for language in [lang] if lang else form.languages:
         written = write_html(form.ir, folder, language, fragment=fragment)
         click.echo(f"wrote {written[0]}")
+
+
+def _build_pdf(
+    form: Any, folder: Path, lang: str | None, data: Any, archive: bool, fillable: bool
+) -> None:
+    from formlang.pdf_render import write_pdf
+
+    if lang is not None and lang not in form.languages:
+        click.echo(f"formlang: error: {form.ir.path}: the form has no language {lang!r}", err=True)
+        sys.exit(EXIT_USAGE)
+    if data is not None and not isinstance(data, dict):
+        click.echo("formlang: error: the submission is not a JSON object", err=True)
+        sys.exit(EXIT_USAGE)
+    effective = form.validate(data, lang=lang).data if data is not None else None
+    target = write_pdf(form.ir, folder, lang, data=effective, archive=archive, fillable=fillable)
+    click.echo(f"wrote {target}")
+
+
+@click.command(name="pdf-extract")
+@click.argument("form_path", metavar="FORM", type=click.Path())
+@click.argument("pdf", metavar="FILLED.pdf", type=click.Path(dir_okay=False))
+@click.option(
+    "--lang", default=None, help="Language the numbers were typed in (default: the form's)."
+)
+@click.option(
+    "--out", "out", type=click.Path(dir_okay=False), default=None, help="Write the JSON here."
+)
+@click.option("--check", is_flag=True, help="Also validate it; exit 1 if it is not valid.")
+def pdf_extract(form_path: str, pdf: str, lang: str | None, out: str | None, check: bool) -> None:
+    """Read a filled fillable PDF into a submission (JSON).
+
+    Exit 0: read (and, with --check, valid); 1: not valid; 2: unusable input.
+
+    \b
+    Examples:
+      formlang pdf-extract library/forms/hundesteuer.form ausgefuellt.pdf > antrag.json
+      formlang pdf-extract hundesteuer.form ausgefuellt.pdf --check --out antrag.json
+    """
+    from formlang.pdf_extract import ExtractError
+
+    form = _load(form_path)
+    try:
+        data = form.read_pdf(Path(pdf), lang=lang)
+    except (ExtractError, OSError) as exc:
+        click.echo(f"formlang: error: {pdf}: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    if check:
+        result = form.validate(data, lang=lang)
+        for error in result.errors:  # on stderr: stdout may carry the JSON
+            mark = "error" if error.severity == "error" else "warning"
+            click.echo(
+                f"{pdf}: {error.path or '/'}: {mark}[{error.code}]: {error.message}", err=True
+            )
+        sys.exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
 
 
 @click.command()

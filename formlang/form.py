@@ -116,6 +116,42 @@ class Form:
             fragment=fragment, assets=assets,
         )
 
+    def render_pdf(
+        self,
+        data: dict[str, Any] | None = None,
+        lang: str | None = None,
+        archive: bool = False,
+        fillable: bool = False,
+        submitted_at: str | dt.datetime | None = None,
+        submission_id: str | None = None,
+        today: dt.date | None = None,
+    ) -> bytes:
+        """The form as PDF: blank (or `fillable`) without `data`, else the filled submission.
+
+        A filled submission shows the effective data of `data` (visible answers,
+        computed values), tagged PDF/UA-1; `archive=True` makes it PDF/A-3b with
+        the effective data embedded as `<form-id>.submission.json`.
+        """
+        from formlang.pdf_render import render_blank, render_filled
+
+        if data is None:
+            return render_blank(self.ir, lang, fillable=fillable)
+        effective = self.validate(data, lang=lang, today=today).data
+        return render_filled(
+            self.ir,
+            effective,
+            lang,
+            archive=archive,
+            submitted_at=submitted_at,
+            submission_id=submission_id,
+        )
+
+    def read_pdf(self, pdf: Any, lang: str | None = None) -> dict[str, Any]:
+        """The submission in a filled fillable PDF (bytes, a path or a binary file); not validated."""
+        from formlang.pdf_extract import extract
+
+        return extract(self.ir, pdf, lang)
+
     def read_html(self, pairs: Any, lang: str | None = None) -> tuple[dict[str, Any], str]:
         """A posted page (name/value pairs) as a submission, and the button that sent it."""
         from formlang.html_input import decode
