@@ -44,5 +44,5 @@ def test_list_shows_forms_and_modules_with_versions() -> None:
         and line.endswith("Gewerbeanmeldung")
         for line in lines
     )
-    assert any(line.split()[:3] == ["module", "person", "1.0.0"] for line in lines)
+    assert any(line.split()[:3] == ["module", "person", "1.1.0"] for line in lines)
     assert [line.split()[0] for line in lines] == sorted(line.split()[0] for line in lines)
