@@ -46,7 +46,9 @@ demo: install
 	$(BIN)/formlang build $(LIBRARY)forms --format schema --out build
 	@echo "==> formlang build $(LIBRARY)forms --format html --out build/"
 	$(BIN)/formlang build $(LIBRARY)forms --format html --out build
-	@echo "==> demo done: the library checks, is formatted, passes its tests; schemas and HTML pages are in build/ (open build/hundesteuer.html)."
+	@echo "==> formlang build $(LIBRARY)forms --format pdf --out build/   (the blank print forms)"
+	$(BIN)/formlang build $(LIBRARY)forms --format pdf --out build
+	@echo "==> demo done: the library checks, is formatted, passes its tests; schemas, HTML pages and PDFs are in build/ (open build/hundesteuer.html or build/hundesteuer.pdf)."
 
 bench: install
 	@found=0; \
