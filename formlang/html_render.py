@@ -124,7 +124,8 @@ def render_summary(
     view.update(
         action=action,
         groups=rows,
-        hidden=sorted({**dict(hidden_fields or {}), **dict(encode(form, data, lang))}.items()),
+        # pairs, not a dict: a multiple choice posts one pair per answer
+        hidden=[*sorted((hidden_fields or {}).items()), *encode(form, data, lang)],
         assets=assets,
         fragment=fragment,
     )

@@ -304,3 +304,19 @@ def test_answers_in_another_language_than_the_page_say_so(tmp_path: Path) -> Non
     assert english.xpath("//legend")[0].get("lang") is None
     german = _doc(form.render_html(lang="de"))
     assert german.xpath("//label[@for='fl-staat']/@lang") == []
+
+
+def test_check_your_answers_posts_every_answer_of_a_multiple_choice(tmp_path: Path) -> None:
+    (tmp_path / "m.form").write_text(
+        'form m version "1.0.0" {\n'
+        '  title "M"\n'
+        '  field farben: multichoice "Farben" {\n    rot "Rot"\n    gruen "Grün"\n    blau "Blau"\n  }\n'
+        "}\n"
+    )
+    form = formlang.load(tmp_path / "m.form")
+    result = form.validate({"farben": ["rot", "blau"]})
+    assert result.ok
+    doc = _doc(form.render_summary(result.data))
+    hidden = [(i.get("name"), i.get("value")) for i in doc.xpath("//input[@type='hidden']")]
+    assert hidden == [("farben", "rot"), ("farben", "blau")]
+    assert decode(form.ir, hidden, "de")[0] == {"farben": ["rot", "blau"]}
