@@ -6,51 +6,81 @@ everything `renderers/html/static/formlang.js` needs to reach the verdict of
 (page conditions folded into their children's), the rules, the message
 templates in `lang`, and the check tables of IBAN and BIC, generated from
 schwifty's own registry. Labels and messages are resolved to `lang` here.
-Expressions are `program.expr_json` with what the evaluator needs from the
-static types: a reference carries `"type"`, the kind of its value (of each
-item when `"list"` is true), which says how to read the submitted JSON, and a
-call that gives a number carries its type (integer, decimal or money), which
-says whether the result is an int or a Decimal. A `matches()` pattern is
-already in its JavaScript spelling.
+
+The runtime is sent with every page and kept small (under 15,000 bytes
+minified was the goal; tests/test_js_runtime.py holds its budget), so whatever
+is the same for every submission is worked out here: the walk of each
+reference, the checks of each field with their codes and the wording of their
+limits, the order of the elements. Operators, functions and the tests of a
+value are named by number: `OPS` and `TESTS` list them in the runtime's order.
 
 The keys are short, as the program is embedded in every page:
 
-- program: `lang`, `nodes`, `rules`, `files` (the .form files that locations
-  name by number), `messages` (code -> template),
+- program: `lang` (and `de`: whether it is German), `nodes`, `rules`, `files` (the .form files that locations
+  name by number), `order` ([dotted path, place in the form] of each data
+  element, for the order of errors), `messages` (code -> template),
   `patterns` (field kind -> the JavaScript source of its canonical spelling),
-  `iban` (country -> [IBAN length, BBAN pattern]) and `bic` (the country codes,
-  one string), the last two only when a field needs them.
-- node: `n` name, `k` kind (f field, c computed, g group, r repeat, a alternative),
-  `i` place in the form (for the order of errors), `w` condition, `l` label,
-  `s` location in the .form file ("file number:line:column"), `c` children (an alternative's: its
+  `file` (key of a file value -> the pattern of its text, when a field takes
+  files), `iban` (country -> [IBAN length, BBAN pattern]) and `bic` (the
+  country codes, one string), the last two only when a field needs them.
+- node: `n` name, `f` dotted path, `k` kind (0 field, 1 computed, 2 group,
+  3 repeat, 4 alternative), `w` condition, `l` label, `s` location in the
+  .form file ("file number:line:column"), `c` children (an alternative's: its
   branches), `r` requiredness (an expression: a literal true or false, or a
-  field's `required when`). A field: `t` field kind, `rq` the message code
-  when it is missing (if not "required"), `d` default, `min`/`max`/`step`
-  with `minc`/`maxc` (a bound relative to today), `ml`/`nl` longest and
-  shortest length, `p` pattern, `pm` its message, `codes`, `ms`/`xs` fewest
-  and most selected, `sz` largest file, `acc` accepted media types. A computed
-  value: `t` its type, `x` its formula. A repeat: `min`, `max` (with the limit
-  on rows the validator reads).
-- rule: `x` expression, `w` condition, `sc` the repeat it runs in, `p` the
-  pointer of its target below that repeat, `f`, `l`, `m`, `v`, `s`: field,
-  label, message, severity and location of the error it reports.
+  field's `required when`), `rq` the code of the error when it is missing,
+  `tc` the code of a value of the wrong kind (type_object, type_list,
+  type_<field kind>, not_a_code, required_consent).
+- a field also: `t` field kind, `d` default, `min`/`max`/`step` (expressions)
+  with `minc`/`maxc` (the codes of their errors), and `ck` its checks in the
+  order `values.check_value` makes them: [test (a number in `TESTS`), code,
+  flag (1: a failure ends the checking; 2: checked only when none failed
+  before), argument, the limit as the message writes it, the message].
+- a computed value also: `t` its type, `x` its formula.
+- a repeat also: `min` (one at least), `max` (with the limit on rows the
+  validator reads), `lim` the two as the messages write them.
+- rule: `x` expression, `w` condition, `sc` the repeat it runs in (a list of
+  names, empty if none), `p` the pointer of its target below that repeat ("" if
+  none), `f`, `l`, `m`, `v`, `s`: field, label, message, severity and location
+  of the error it reports.
+
+Expressions (`expr`) are the IR's, in a spelling made for the runtime:
+
+- a literal: a JSON string, integer, boolean or null; `{"decimal": "12.50"}`,
+  `{"date": …}`, `{"time": …}`, `{"datetime": …}`; `{"duration": [months,
+  days]}`; a list is a JSON array;
+- an operator or a call: `{"op": 21, "args": [a, b]}` (`OPS[21]` is "+"),
+  with `"int": true` or `false` on a call that gives a number (an int, or a
+  Decimal); `today()` is `{"op": 2}`. The runtime's comparisons are `==`, `<`
+  and `in`: `a != b` is `not(a == b)`, `a > b` is `b < a`, `a >= b` is
+  `not(a < b)`, `a <= b` is `not(b < a)`, `x not in y` is `not(x in y)`, and
+  `x == null` is `empty(x)`; `age()` is worked out with `year()`, `month()`
+  and `day()`; a `matches()` pattern is in its JavaScript spelling;
+- a reference: `{"ref": ["kinder", null, "name"], "bound": 1, "type": "text",
+  "list": true}`: the names to follow from the data (or from the current row
+  of the `bound`-th repeat around it), `null` where the rows of a repeat fan
+  out; `type` says how to read the submitted JSON ("text", "integer",
+  "decimal", "boolean", "date", "time", "datetime", "codes", or "branch": the
+  chosen branch of an alternative), of each item when `list` is true.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-import string
 from typing import Any
 
 from formlang import ir
-from formlang.messages import CATALOG
-from formlang.patterns import portable
+from formlang.client_exprs import bic_countries, expr, iban_table, js_pattern, operation
+from formlang.messages import CATALOG, format_limit, format_size
 from formlang.pointers import escape
-from formlang.program import expr_json
-from formlang.schema_fields import MAX_LENGTHS, MAX_ROWS, PATTERNS
+from formlang.schema_fields import (
+    FILE_PROPERTIES,
+    MAX_LENGTHS,
+    MAX_ROWS,
+    MAX_SAFE_INTEGER,
+    PATTERNS,
+)
 from formlang.source import Span
-from formlang.types import FieldKind, Kind
+from formlang.types import FieldKind
 from formlang.validate import _relative_code, _required_code
 
 Json = dict[str, Any]
@@ -92,8 +122,23 @@ _ELEMENT_CODES = {
     ir.Repeat: ("type_list", "repeat_min", "repeat_max"),
     ir.Alternative: ("required_alternative", "alternative_choice", "alternative_ambiguous"),
 }
-_KINDS = {ir.Field: "f", ir.Computed: "c", ir.Group: "g", ir.Repeat: "r", ir.Alternative: "a"}
-_NUMERIC = (Kind.INTEGER, Kind.DECIMAL, Kind.MONEY)
+# node kinds, by number: formlang.js names them FIELD, COMPUTED, GROUP, REPEAT, ALTERNATIVE
+_KINDS = {ir.Field: 0, ir.Computed: 1, ir.Group: 2, ir.Repeat: 3, ir.Alternative: 4}
+# The tests of a field's value, by number: formlang.js lists them in this order. A check that
+# STOPs ends the checking when it fails; one that is CLEAN runs only when none failed before.
+# fmt: off
+TESTS = (
+    "integer", "bounds", "at_most", "at_least", "decimal", "temporal", "text", "spelled",
+    "pattern", "string", "strings", "boolean", "true", "file", "codes", "unique", "fewest",
+    "most", "size", "media", "iban", "bic", "tax_id",
+)
+# fmt: on
+STOP, CLEAN = 1, 2
+_CHECKSUMS = {
+    FieldKind.IBAN: "iban_checksum",
+    FieldKind.BIC: "type_bic",
+    FieldKind.TAX_ID: "tax_id_checksum",
+}
 _TEMPORAL = (FieldKind.DATE, FieldKind.TIME, FieldKind.DATETIME)
 
 
@@ -106,7 +151,6 @@ class _Compiler:
     def __init__(self, form: ir.Form, lang: str) -> None:
         self.form = form
         self.lang = lang
-        self.places = {id(e): i for i, e in enumerate(ir.walk(form.children))}
         self.codes: set[str] = set(_ALWAYS)
         self.kinds: set[FieldKind] = set()
         self.files: dict[str, int] = {}
@@ -115,9 +159,15 @@ class _Compiler:
         nodes = self.nodes(self.form.children, (), ())
         out: Json = {
             "lang": self.lang,
+            "de": self.lang.startswith("de"),  # limits are written the German way
             "nodes": nodes,
             "rules": [self.rule(rule) for rule in self.form.rules],
             "files": list(self.files),
+            "order": [
+                [".".join(e.path), i]
+                for i, e in enumerate(ir.walk(self.form.children))
+                if not isinstance(e, ir.Page | ir.Info)
+            ],
             "messages": {code: _template(code, self.lang) for code in sorted(self.codes)},
             "patterns": {
                 kind.value: js_pattern(PATTERNS[kind])
@@ -125,6 +175,8 @@ class _Compiler:
                 if kind in PATTERNS and kind not in _TEMPORAL  # the runtime parses those itself
             },
         }
+        if FieldKind.FILE in self.kinds:
+            out["file"] = file_patterns()
         if FieldKind.IBAN in self.kinds:
             out["iban"] = iban_table()
         if FieldKind.BIC in self.kinds:
@@ -149,7 +201,7 @@ class _Compiler:
         here = (*path, element.name)
         if element.path != here:  # the runtime names errors by the chain of names
             raise ValueError(f"{element.name}: path {element.path} is not {here}")
-        node: Json = {"n": element.name, "k": _KINDS[type(element)], "i": self.places[id(element)]}
+        node: Json = {"n": element.name, "f": ".".join(here), "k": _KINDS[type(element)]}
         conditions = guards + ((element.when,) if element.when else ())
         if conditions:
             node["w"] = _all(conditions)
@@ -158,11 +210,14 @@ class _Compiler:
         node["s"] = self.location(element.span)
         self.codes.update(_ELEMENT_CODES.get(type(element), ()))
         if isinstance(element, ir.Group | ir.Repeat):
-            node["c"] = self.nodes(element.children, (), here)
+            node.update(tc="type_object", c=self.nodes(element.children, (), here))
         if isinstance(element, ir.Repeat):
-            node.update(r=element.min > 0, min=element.min, max=element.max or MAX_ROWS)
+            # fewer rows than `min` (one at least) is repeat_min; no rows at all is too
+            low, high = max(element.min, 1), element.max or MAX_ROWS
+            node.update(r=element.min > 0, rq="repeat_min", tc="type_list", min=low, max=high)
+            node["lim"] = [format_limit(low, self.lang), format_limit(high, self.lang)]
         elif isinstance(element, ir.Alternative):
-            node["r"] = not element.optional
+            node.update(r=not element.optional, rq="required_alternative", tc="type_object")
             node["c"] = [self.node(branch, (), here) for branch in element.branches]
         elif isinstance(element, ir.Computed):
             node.update(t=element.type.kind.value, x=expr(element.expr))
@@ -181,32 +236,93 @@ class _Compiler:
         out: Json = {
             "t": f.kind.value,
             "r": expr(required_when) if required_when else not f.optional,
+            "rq": required,
+            "tc": _type_code(f.kind),
         }
         if f.default is not None:
             out["d"] = expr(f.default)
-        kind_limit = MAX_LENGTHS.get(f.kind)
-        optional: Json = {
-            "rq": required if required != "required" else None,
-            "ml": c.max_length,
-            "mk": kind_limit if c.max_length is None or (kind_limit or 0) < c.max_length else None,
-            "nl": c.min_length,
-            "p": js_pattern(c.pattern) if c.pattern is not None else None,
-            "pm": c.pattern_message.get(self.lang) if c.pattern_message else None,
-            "codes": list(f.codelist.values) if f.codelist is not None else None,
-            "ms": c.min_selected,
-            "xs": c.max_selected,
-            "sz": c.max_size,
-            "acc": list(c.accept) or None,
-        }
+        checks = self.checks(f)
+        if checks:
+            out["ck"] = checks
         for bound in ("min", "max", "step"):
             value = getattr(c, bound)
             if value is not None:
                 out[bound] = expr(value)
-                code = _relative_code(f.kind, bound, value)
-                if code is not None:
+                if bound != "step":
+                    code = _relative_code(f.kind, bound, value) or _bound_code(f.kind, bound)
                     out[f"{bound}c"] = code
                     self.codes.add(code)
-        out.update((k, v) for k, v in optional.items() if v is not None)
+        return out
+
+    def checks(self, f: ir.Field) -> list[list[Any]]:
+        """values.check_value as data: [test, code, flag, argument, limit as the message writes
+        it, message], in the order Python checks. The tests are formlang.js's, by number
+        (`TESTS`); lengths count code points, as `[^]` does in JavaScript with the u flag."""
+        kind, c, lang = f.kind, f.constraints, self.lang
+
+        def check(test: str, code: str, flag: int = STOP, *more: Any) -> list[Any]:
+            return [TESTS.index(test), code, flag, *more]
+
+        codes = [check("codes", "not_a_code", STOP, list(f.codelist.values))] if f.codelist else []
+        if kind is FieldKind.INTEGER:  # then, within its bounds, within JavaScript's exact integers
+            most = MAX_SAFE_INTEGER
+            return [
+                check("integer", "type_integer"),
+                check("bounds", "", 0),
+                check("at_most", "max", CLEAN, most, format_limit(most, lang)),
+                check("at_least", "min", CLEAN, -most, format_limit(-most, lang)),
+            ]
+        if kind in (FieldKind.DECIMAL, FieldKind.MONEY, *_TEMPORAL):  # its spelling, its bounds
+            test = "temporal" if kind in _TEMPORAL else "decimal"
+            return [check(test, f"type_{kind.value}", STOP, kind.value)]
+        if kind is FieldKind.BOOLEAN:
+            return [check("boolean", "type_boolean")]
+        if kind is FieldKind.CONSENT:
+            return [check("true", "required_consent")]
+        if kind is FieldKind.CHOICE:
+            return [check("string", "not_a_code"), *codes]
+        if kind is FieldKind.MULTICHOICE:
+            out = [
+                check("strings", "type_multichoice"),
+                *codes,
+                check("unique", "duplicate_choice"),
+            ]
+            if c.min_selected is not None:
+                limit = format_limit(c.min_selected, lang)
+                out.append(check("fewest", "min_selected", STOP, c.min_selected, limit))
+            if c.max_selected is not None:
+                limit = format_limit(c.max_selected, lang)
+                out.append(check("most", "max_selected", STOP, c.max_selected, limit))
+            return out
+        if kind is FieldKind.FILE:
+            out = [check("file", "type_file")]
+            if c.max_size is not None:
+                limit = format_size(c.max_size, lang)
+                out.append(check("size", "file_size", STOP, c.max_size, limit))
+            if c.accept:
+                pattern, listed = _media_pattern(c.accept), ", ".join(c.accept)
+                out.append(check("media", "file_type", STOP, pattern, listed))
+            return out
+        out = [check("text", "type_text")]
+        if kind in PATTERNS:  # its spelling, a pattern of the program's `patterns`
+            out.append(check("spelled", f"type_{kind.value}", STOP, kind.value))
+        longest, kind_limit = c.max_length, MAX_LENGTHS.get(kind)
+        if longest is not None:
+            limit = format_limit(longest, lang)
+            out.append(check("pattern", "max_length", 0, f"[^]{{0,{longest}}}", limit))
+        if kind_limit is not None and (longest is None or kind_limit < longest):
+            # checked only where the author's longest is not already exceeded
+            beyond = f"|[^]{{{longest + 1},}}" if longest is not None else ""
+            limit = format_limit(kind_limit, lang)
+            out.append(check("pattern", "max_length", 0, f"[^]{{0,{kind_limit}}}{beyond}", limit))
+        if c.min_length is not None:
+            limit = format_limit(c.min_length, lang)
+            out.append(check("pattern", "min_length", 0, f"[^]{{{c.min_length},}}", limit))
+        if c.pattern is not None:
+            message = c.pattern_message.get(lang) if c.pattern_message else ""
+            out.append(check("pattern", "pattern", 0, js_pattern(c.pattern), "", message))
+        if kind in _CHECKSUMS:
+            out.append(check(kind.value, _CHECKSUMS[kind], CLEAN))
         return out
 
     def location(self, span: Span) -> str:
@@ -231,10 +347,8 @@ class _Compiler:
         }
         if rule.when is not None:
             out["w"] = expr(rule.when)
-        if rule.scope:
-            out["sc"] = list(rule.scope)
-        if target[len(rule.scope) :]:
-            out["p"] = "".join(f"/{escape(p)}" for p in target[len(rule.scope) :])
+        out["sc"] = list(rule.scope)
+        out["p"] = "".join(f"/{escape(p)}" for p in target[len(rule.scope) :])
         return out
 
 
@@ -249,7 +363,7 @@ def _all(conditions: tuple[ir.Expr, ...]) -> Any:
     """Page conditions and the element's own, joined like `effective._all` (an `and` chain)."""
     out = expr(conditions[0])
     for condition in conditions[1:]:
-        out = {"op": "and", "args": [out, expr(condition)]}
+        out = operation("and", out, expr(condition))
     return out
 
 
@@ -258,113 +372,46 @@ def _template(code: str, lang: str) -> str:
     return texts.get(lang) or texts.get(lang.split("-")[0]) or texts["de"]
 
 
-# ---- expressions --------------------------------------------------------------------------
+def _type_code(kind: FieldKind) -> str:
+    """The code of a value that is not of the field's kind (values.check_value)."""
+    if kind is FieldKind.CONSENT:
+        return "required_consent"
+    return "not_a_code" if kind is FieldKind.CHOICE else f"type_{kind.value}"
 
 
-def expr(e: ir.Expr) -> Any:
-    """`program.expr_json(e)` with the types the evaluator needs (see the module docstring)."""
-    return _typed(e, expr_json(e))
+def _bound_code(kind: FieldKind, bound: str) -> str:
+    """The code of a value beyond `min` or `max` (values.check_value)."""
+    if kind is FieldKind.TIME:
+        return f"time_{bound}"
+    return f"date_{bound}" if kind in _TEMPORAL else bound
 
 
-def _typed(e: ir.Expr, out: Any) -> Any:
-    if isinstance(e, ir.Ref):
-        listed = e.type.kind is Kind.LIST and e.type.item is not None
-        out["type"] = (e.type.item if listed and e.type.item else e.type).kind.value
-        if listed:
-            out["list"] = True
-    elif isinstance(e, ir.Unary):
-        _typed(e.operand, out["args"][0])
-    elif isinstance(e, ir.Binary):
-        _typed(e.left, out["args"][0])
-        _typed(e.right, out["args"][1])
-    elif isinstance(e, ir.Call):
-        for arg, arg_out in zip(e.args, out["args"], strict=True):
-            _typed(arg, arg_out)
-        if e.type.kind in _NUMERIC:
-            out["type"] = e.type.kind.value
-        if e.func == "matches" and isinstance(out["args"][1], str):
-            out["args"][1] = js_pattern(out["args"][1])
-    elif isinstance(e, ir.ListValue):
-        for item, item_out in zip(e.items, out["list"], strict=True):
-            _typed(item, item_out)
+def _media_pattern(accept: tuple[str, ...]) -> str:
+    """The media types a file field accepts, as one pattern ("image/*": any image)."""
+    return "|".join(
+        _js_escape(a[:-1]) + "[^]*" if a.endswith("/*") else _js_escape(a) for a in accept
+    )
+
+
+def _js_escape(text: str) -> str:
+    return re.sub(r"[\\^$.|?*+()\[\]{}]", lambda m: "\\" + m.group(), text)
+
+
+def file_patterns() -> dict[str, str]:
+    """The keys a file value may have (but `size`), each with the pattern of its text.
+
+    Made from `schema_fields.FILE_PROPERTIES`; lengths count code points, as
+    JavaScript's `[^]` does with the u flag.
+    """
+    out: dict[str, str] = {}
+    for key, schema in FILE_PROPERTIES.items():
+        if schema["type"] != "string":
+            continue
+        if "pattern" in schema:
+            out[key] = js_pattern(schema["pattern"].removeprefix("^").removesuffix("$"))
+        else:
+            out[key] = f"[^]{{{schema['minLength']},{schema['maxLength']}}}"
     return out
 
 
-def js_pattern(pattern: str) -> str:
-    """`patterns.portable(pattern)` with `.` written `[^\\n]`.
-
-    Python's `.` stops only at a line feed; JavaScript's (with the `u` flag)
-    also at `\\r`, U+2028 and U+2029.
-    """
-    source = portable(pattern)
-    out: list[str] = []
-    i, in_class = 0, False
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            out.append(source[i : i + 2])
-            i += 2
-            continue
-        if ch == "[":
-            in_class = True
-        elif ch == "]":
-            in_class = False
-        elif ch == "." and not in_class:
-            ch = "[^\\n]"
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
-# ---- check tables from schwifty --------------------------------------------------------------
-
-
-def _country_codes() -> list[str]:
-    letters = string.ascii_uppercase
-    return [a + b for a, b in itertools.product(letters, letters)]
-
-
-_BBAN = {"n": "\\d", "a": "[A-Z]", "c": "[A-Z0-9]", "e": " "}
-_BBAN_SPEC = re.compile(r"(\d+)(!?)([nace])")
-
-
-def iban_table() -> dict[str, list[Any]]:
-    """Each country's IBAN length and BBAN pattern, as `schwifty.IBAN` checks them.
-
-    The pattern is schwifty's, made from the country's BBAN format ("8!n10!n"
-    -> `\\d{8}\\d{10}`), with `[A-Z0-9]` for schwifty's `[A-Za-z0-9]`: the same on
-    an IBAN in its canonical spelling, which is checked first.
-    """
-    from schwifty import registry
-    from schwifty.exceptions import SchwiftyException
-
-    table: dict[str, list[Any]] = {}
-    for country in _country_codes():
-        try:
-            spec = registry.get_iban_spec(country)
-        except SchwiftyException:
-            continue
-        if spec.regex.pattern != registry.convert_bban_spec_to_regex(spec.bban_spec):
-            raise ValueError(f"schwifty checks {country} IBANs with a pattern of its own")
-        table[country] = [spec.iban_length, _BBAN_SPEC.sub(_bban_part, spec.bban_spec)]
-    return table
-
-
-def _bban_part(match: re.Match[str]) -> str:
-    size, exact, kind = match.groups()
-    return _BBAN[kind] + (f"{{{size}}}" if exact else f"{{1,{size}}}")
-
-
-def bic_countries() -> str:
-    """The country codes `schwifty.BIC` accepts, one after the other: "ADAEAF…"."""
-    from schwifty import BIC
-    from schwifty.exceptions import SchwiftyException
-
-    found = []
-    for country in _country_codes():
-        try:
-            BIC(f"AAAA{country}AA")
-        except SchwiftyException:
-            continue
-        found.append(country)
-    return "".join(found)
+# ---- expressions --------------------------------------------------------------------------

@@ -349,6 +349,6 @@ def _expr_json(condition: ir.Expr | None) -> str | None:
     """A condition in the browser's program spelling (types included), as JSON text."""
     if condition is None:
         return None
-    from formlang.client_program import expr
+    from formlang.client_exprs import expr
 
     return json.dumps(expr(condition), ensure_ascii=False, separators=(",", ":"))

@@ -16,6 +16,7 @@ import functools
 import itertools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -32,7 +33,8 @@ from submissions import ALL_FORMS, REPO_ROOT, TODAY, DrawSource, RandomSource, f
 import formlang
 from formlang import ir
 from formlang import validate as validate_module
-from formlang.client_program import client_program
+from formlang.client_exprs import OPS
+from formlang.client_program import TESTS, client_program
 from formlang.evaluate import Context
 from formlang.pointers import escape, rank
 from formlang.types import FieldKind
@@ -180,7 +182,7 @@ def test_evaluate_gives_json_values(runtime: Runtime) -> None:
     expr = client_program(form.ir, "de")["nodes"][-1]["x"]
     got = runtime.ask({"op": "evaluate", "expr": expr, "data": {"m": "10"}, "today": "2024-02-29"})
     assert got == "3.33"
-    when = {"op": "+", "args": [{"call": "today", "args": []}, {"duration": [0, 1, 0]}]}
+    when = {"op": OPS.index("+"), "args": [{"op": OPS.index("today")}, {"duration": [1, 0]}]}
     assert runtime.ask({"op": "evaluate", "expr": when, "today": "2024-01-31"}) == "2024-02-29"
 
 
@@ -395,6 +397,42 @@ def test_the_runtime_runs_as_a_classic_script_and_defines_no_global(runtime: Run
     assert runtime.ask({"op": "classic"}) == {"globals": []}
 
 
+@pytest.mark.parametrize(("table", "names"), [("F", OPS), ("TESTS", TESTS)])
+def test_the_runtime_numbers_its_tables_as_python_does(table: str, names: tuple[str, ...]) -> None:
+    """The program names operators and tests by number: formlang.js lists them in the same
+    order, each entry marked /* number name */."""
+    source = RUNTIME.read_text(encoding="utf-8")
+    body = source[source.index(f"const {table} = [") :]
+    body = body[: body.index("\n  ]")]
+    assert re.findall(r"/\* (\d+) (\S+) \*/", body) == [(str(i), n) for i, n in enumerate(names)]
+
+
+# ---- the size of the runtime ----------------------------------------------------------------------
+
+# Minified with terser (-c -m): the runtime is sent with every page. Issue 4's goal is under
+# 15,000 bytes and is NOT met yet (15,934); this budget only keeps the runtime from growing
+# while it is worked down. docs/browser-runtime.md records the sizes.
+MINIFIED_BUDGET = 16_000
+TERSER = REPO_ROOT / "node_modules" / "terser" / "bin" / "terser"
+
+
+def test_the_runtime_stays_within_its_size_budget() -> None:
+    node = shutil.which("node") or "/usr/bin/node"
+    missing = [str(p) for p in (Path(node), TERSER) if not p.exists()]
+    if missing:
+        reason = f"terser and Node.js are needed to measure the browser runtime (missing: {missing}"
+        reason += "; npm ci installs terser)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    minified = subprocess.run(
+        [node, str(TERSER), str(RUNTIME), "-c", "-m"], capture_output=True, check=True
+    ).stdout
+    assert len(minified) < MINIFIED_BUDGET, (
+        f"formlang.js is {len(minified)} bytes minified, over its budget of {MINIFIED_BUDGET}"
+    )
+
+
 # ---- hand-made submissions --------------------------------------------------------------------------------
 
 TRICKY: dict[FieldKind, list[Any]] = {
@@ -544,8 +582,6 @@ def lenient_temporal(form: ir.Form, data: Any) -> bool:
             r"[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?",
         ),
     }
-    import re
-
     for value, kind in _field_values(form.children, data):
         if kind in parsers and isinstance(value, str):
             parse, canonical = parsers[kind]
@@ -576,7 +612,9 @@ def _field_values(elements: tuple[ir.Element, ...], data: Any) -> Iterator[tuple
                 yield from _field_values(branch.children, data[element.name].get(branch.name))
 
 
-INPUTS = json.loads((Path(__file__).resolve().parent / "vectors" / "inputs.json").read_text(encoding="utf-8"))
+INPUTS = json.loads(
+    (Path(__file__).resolve().parent / "vectors" / "inputs.json").read_text(encoding="utf-8")
+)
 
 
 def test_typed_inputs_are_read_as_python_reads_them(runtime: Runtime) -> None:
