@@ -42,6 +42,21 @@ def _axe(page: Any, axe_source: str) -> list[str]:
     ]
 
 
+def _wait_for_heading(page: Any, heading: str) -> None:
+    """Wait for the page a key press led to: a key press does not wait for the navigation it
+    starts, as a click does. If the page stays, say what its error summary holds."""
+    from playwright.sync_api import TimeoutError as PageTimeout
+
+    try:
+        page.wait_for_function(
+            "h => (document.querySelector('h1') || {}).innerText === h", arg=heading
+        )
+    except PageTimeout as error:
+        raise AssertionError(
+            f"expected the page {heading!r}; the page stayed with errors {_summary(page)}"
+        ) from error
+
+
 def _summary(page: Any) -> list[str]:
     items = page.locator("[data-fl-error-summary] li")
     return [items.nth(i).inner_text() for i in range(items.count())]
@@ -256,8 +271,7 @@ def test_a_form_can_be_completed_with_the_keyboard_alone(
         page.keyboard.press("Tab")
     else:
         raise AssertionError("never reached the check button")
-    page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == "Prüfen Sie Ihre Angaben"
+    _wait_for_heading(page, "Prüfen Sie Ihre Angaben")
     page.keyboard.press("Tab")
     for _ in range(200):
         if (
@@ -267,6 +281,6 @@ def test_a_form_can_be_completed_with_the_keyboard_alone(
             break
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    page.locator("#done").wait_for()
     assert page.locator("#done").inner_text() == "OK"
     assert received.items[-1] == ("hundesteuer", data)
