@@ -1,62 +1,40 @@
-"""The fast path of validation: clean submissions decided with one walk and jsonschema-rs.
+"""The fast path of validation: clean submissions decided by generated code and jsonschema-rs.
 
 Validator stage. A *clean* submission has no empty values, no values for
 hidden fields, no values for computed fields and nothing unknown: then its
 effective data is the submission plus defaults and computed values, and
 visibility can be read off the submission itself in one walk. Standard
 checks (types, patterns, bounds, codes, unconditional `required`) are left
-to jsonschema-rs; this walk does only what JSON Schema cannot: conditional
+to jsonschema-rs; the walk does only what JSON Schema cannot: conditional
 visibility and requiredness, defaults, computed values, the `x-formlang`
 value checks and the rules. Whenever anything is off, it gives up (returns
 None) and the full path (`formlang.validate`) decides and explains.
+
+The walk is Python source generated once per form (`FastPath.source`):
+one function, straight-line code over the form's elements with the field
+names as constants, conditions and rules inlined by `formlang.fastexpr`.
+Safety: the source is made only from the form definition, never from a
+submission. Field names, branch names and other strings appear through
+`repr()`; every other value (bounds, defaults, helpers, closures) is a name
+bound in the namespace the code runs in.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from decimal import Decimal
+from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from formlang import ir
-from formlang.effective import Node
-from formlang.evaluate import Context, compile_expr
+from formlang.evaluate import compile_expr
+from formlang.fastchecks import RESPELLED, failure
+from formlang.fastexpr import ExprSource, Names, Scope
+from formlang.fastschema import lean
 from formlang.pointers import rule_rows
-from formlang.types import FieldKind
-from formlang.values import check_value
 
-Check = Callable[[Any, dt.date], bool]
-
-
-class _Bail(Exception):
-    """Not clean, or not valid: the full path must look."""
-
-
-@dataclass(eq=False)
-class _Slot:
-    node: Node
-    conditional: bool  # has a condition (own or a page's)
-    required: bool  # required when shown, without `required when`
-    required_when: Callable[[Context], Any] | None
-    check: Check | None  # what only Python can check about the value
-    inner: list[_Slot] = field(default_factory=list)
-    branches: dict[str, list[_Slot]] = field(default_factory=dict)
-    kind: str = ""
-    max_rows: int = 0
-
-    @property
-    def idle(self) -> bool:
-        """Nothing for Python to do: jsonschema-rs checks all there is."""
-        node = self.node
-        return (
-            node.kind == "field"
-            and not self.conditional
-            and self.check is None
-            and node.default is None
-            and self.required_when is None
-        )
+Item = tuple[Any, tuple[ir.Expr, ...]]  # a data element and the conditions that show it
+Lines = list[str]
 
 
 def read_by_conditions(form: ir.Form) -> set[ir.Path]:
@@ -89,137 +67,317 @@ def possible(form: ir.Form) -> bool:
     )
 
 
+def fast_path(form: ir.Form, schema: dict[str, Any]) -> FastPath | None:
+    """The form's fast path; None where it is not possible or its code cannot be compiled
+    (Python refuses blocks nested more than 100 deep: groups in groups in groups …)."""
+    if not possible(form):
+        return None
+    try:
+        return FastPath(form, schema)
+    except (SyntaxError, RecursionError, MemoryError):
+        return None
+
+
 class FastPath:
-    def __init__(
-        self,
-        nodes: list[Node],
-        rules: list[tuple[ir.Rule, Any, Any]],
-        engine: Any,
-        checks: list[dict[str, Any]],
-        read: set[ir.Path],
-    ) -> None:
-        checked = {tuple(c["path"]) for c in checks}
-        self.read = read  # what conditions read: a default there changes what they see
-        self.slots = _busy([_slot(n, checked) for n in nodes])
-        self.rules = rules
-        self.engine = engine
+    """`run(data, today)`: the effective data of a clean, valid submission, else None."""
 
-    def run(self, data: dict[str, Any], today: dt.date) -> dict[str, Any] | None:
-        try:
-            ctx = Context(data=data, today=today)
-            effective = self._object(self.slots, data, ctx)
-            _rules(self.rules, effective, today)
-            if not self.engine.is_valid(effective):
-                return None
-        except (_Bail, ValueError, TypeError, ArithmeticError, RecursionError):
-            return None
-        return effective
+    def __init__(self, form: ir.Form, schema: dict[str, Any]) -> None:
+        import jsonschema_rs
 
-    def _object(self, slots: list[_Slot], data: Any, ctx: Context) -> dict[str, Any]:
-        """The effective object: `data` itself when nothing is added (no copy)."""
-        if type(data) is not dict:
-            raise _Bail
-        out = data
-        for slot in slots:
-            node = slot.node
-            name = node.name
-            when = node.when
-            if when is not None and when(ctx) is not True:
-                if name in data:
-                    raise _Bail  # a value for a hidden element: warn on the full path
-                continue
-            kind = slot.kind
-            if kind == "computed":
-                if name in data:
-                    raise _Bail
-                result = node.formula(ctx) if node.formula is not None else None
-                if result is not None:
-                    out = _set(out, data, name, _json(result))
-                continue
-            value = data.get(name)
-            if value is None:
-                added = self._absent(slot, ctx)
-                if added is not _NOTHING:
-                    out = _set(out, data, name, added)
-            elif kind == "field":
-                if slot.check is not None and not slot.check(value, ctx.today):
-                    raise _Bail
-            else:
-                inner = self._container(slot, value, ctx)
-                if inner is not value:
-                    out = _set(out, data, name, inner)
-        return out
-
-    def _absent(self, slot: _Slot, ctx: Context) -> Any:
-        node = slot.node
-        if node.default is not None:
-            if node.element.path in self.read:
-                raise _Bail
-            return node.default(ctx.today)
-        if slot.required_when is not None and slot.required_when(ctx) is True:
-            raise _Bail
-        if slot.required and (slot.conditional or slot.kind == "group"):
-            raise _Bail  # shown and required, but missing
-        return _NOTHING
-
-    def _container(self, slot: _Slot, value: Any, ctx: Context) -> Any:
-        if slot.kind == "group":
-            if not value or type(value) is not dict:
-                raise _Bail  # `{}` is empty: the full path leaves it out
-            return self._object(slot.inner, value, ctx) if slot.inner else value
-        if slot.kind == "repeat":
-            if type(value) is not list or len(value) > slot.max_rows:
-                raise _Bail
-            data, today, rows = ctx.data, ctx.today, ctx.rows
-            new = [
-                self._object(slot.inner, row, Context(data=data, today=today, rows=(*rows, row)))
-                for row in value
-            ]
-            return value if all(a is b for a, b in zip(new, value, strict=True)) else new
-        if type(value) is not dict or len(value) != 1:
-            raise _Bail
-        ((name, inner),) = value.items()
-        if name not in slot.branches:
-            raise _Bail
-        branch = self._object(slot.branches[name], inner, ctx)
-        return value if branch is inner else {name: branch}
+        checks = schema["x-formlang"]["checks"]
+        writer = _Writer({tuple(c["path"]) for c in checks}, read_by_conditions(form))
+        self.source = writer.function(form)
+        engine = jsonschema_rs.validator_for(lean(schema), validate_formats=True)
+        namespace = writer.names.namespace
+        namespace["_is_valid"] = engine.is_valid
+        exec(compile(self.source, f"<fast path of {form.id}>", "exec"), namespace)
+        self.run: Callable[[dict[str, Any], dt.date], dict[str, Any] | None] = namespace["run"]
 
 
-_NOTHING: Any = object()
-
-
-def _set(out: dict[str, Any], data: dict[str, Any], name: str, value: Any) -> dict[str, Any]:
-    if out is data:
-        out = dict(data)
-    out[name] = value
+def _plan(elements: tuple[ir.Element, ...], guards: tuple[ir.Expr, ...] = ()) -> list[Item]:
+    """The data elements with their conditions, pages folded in (as `compile_nodes`)."""
+    out: list[Item] = []
+    for element in elements:
+        if isinstance(element, ir.Page):
+            out.extend(_plan(element.children, guards + ((element.when,) if element.when else ())))
+        elif not isinstance(element, ir.Info):
+            out.append((element, guards + ((element.when,) if element.when else ())))
     return out
 
 
-def _slot(node: Node, checked: set[ir.Path]) -> _Slot:
-    element = node.element
-    required = _required(element)
-    required_when = node.required_when
-    check = _check(element) if isinstance(element, ir.Field) and element.path in checked else None
-    slot = _Slot(
-        node=node,
-        conditional=node.when is not None,
-        required=required,
-        required_when=required_when,
-        check=check,
-        kind=node.kind,
-        max_rows=(element.max or 1000) if isinstance(element, ir.Repeat) else 0,
-    )
-    if node.kind in ("group", "repeat"):
-        slot.inner = _busy([_slot(child, checked) for child in node.children])
-    elif node.kind == "alternative":
-        slot.branches = {
-            b.name: _busy([_slot(c, checked) for c in b.children]) for b in node.children
-        }
-    return slot
+def _indent(lines: Lines) -> Lines:
+    return [f"    {line}" for line in lines] or ["    pass"]
 
 
-def _busy(slots: list[_Slot]) -> list[_Slot]:
-    return [s for s in slots if not s.idle]
+class _Writer:
+    def __init__(self, checked: set[ir.Path], read: set[ir.Path]) -> None:
+        self.checked = checked
+        self.read = read  # what conditions read: a default there changes what they see
+        self.names = Names()
+        self.names.namespace["_json"] = _json
+        self.names.namespace["_rule_rows"] = rule_rows
+        self.expr = ExprSource(self.names)
+        self.row_rules: dict[ir.Path, list[ir.Rule]] = {}  # run in the walk, row by row
+        self.fused: list[ir.Rule] = []  # the row rules the walk has run
+
+    def function(self, form: ir.Form) -> str:
+        for rule in form.rules:
+            if _row_local(rule):
+                self.row_rules.setdefault(rule.scope, []).append(rule)
+        items = self._busy(_plan(form.children))
+        mutable = self._mutable(items)
+        body = ["_o = data"] if mutable else []
+        body += self._object(items, "data", "_o" if mutable else None, Scope("data"))
+        body.append(f"effective = {'_o' if mutable else 'data'}")
+        for rule in form.rules:
+            if not any(rule is done for done in self.fused):
+                body += self._rule(rule)
+        body += ["if not _is_valid(effective):", "    return None", "return effective"]
+        lines = ["def run(data, today):", "    try:", *_indent(_indent(body))]
+        lines += ["    except Exception:", "        return None", ""]
+        return "\n".join(lines)
+
+    # ---- the walk ----------------------------------------------------------------------------
+
+    def _busy(self, items: list[Item]) -> list[Item]:
+        """Leaves out fields with nothing for Python to do: jsonschema-rs checks all there is."""
+        return [
+            (e, conditions)
+            for e, conditions in items
+            if not (
+                isinstance(e, ir.Field)
+                and not conditions
+                and e.path not in self.checked
+                and e.kind not in RESPELLED
+                and e.default is None
+                and e.required_when is None
+            )
+        ]
+
+    def _mutable(self, items: list[Item]) -> bool:
+        """Whether the walk may add to these objects (defaults, computed values)."""
+        for element, _ in items:
+            if isinstance(element, ir.Computed):
+                return True
+            if isinstance(element, ir.Field) and element.default is not None:
+                return True
+            if isinstance(element, ir.Group | ir.Repeat) and self._mutable(
+                self._busy(_plan(element.children))
+            ):
+                return True
+            if isinstance(element, ir.Alternative) and any(
+                self._mutable(self._busy(_plan(b.children))) for b in element.branches
+            ):
+                return True
+        return False
+
+    def _object(self, items: list[Item], data: str, out: str | None, scope: Scope) -> Lines:
+        """Code for one object `data` (a dict); additions go to a copy in `out`."""
+        lines: Lines = []
+        uses = Counter(conditions for _, conditions in items if conditions)
+        known: dict[tuple[ir.Expr, ...], str] = {}  # conditions met: the same for every element
+        for element, conditions in items:
+            code = self._element(element, bool(conditions), data, out, scope)
+            if not conditions:
+                lines += code
+                continue
+            shown = known.get(conditions)
+            if shown is None:
+                shown = " and ".join(f"({self.expr.true(c, scope)})" for c in conditions)
+                if uses[conditions] > 1:  # evaluated here on every run: known further down
+                    known[conditions] = self.names.local("shown")
+                    lines.append(f"{known[conditions]} = {shown}")
+                    shown = known[conditions]
+            hidden = f"{element.name!r} in {data}"  # a value for a hidden element: the full
+            if code:  # path warns
+                lines += [f"if {shown}:", *_indent(code), f"elif {hidden}:", "    return None"]
+            else:
+                lines += [f"if not ({shown}) and {hidden}:", "    return None"]
+        return lines
+
+    def _element(
+        self, element: Any, conditional: bool, data: str, out: str | None, scope: Scope
+    ) -> Lines:
+        name = repr(element.name)
+        if isinstance(element, ir.Computed):
+            assert out is not None
+            value = self.names.local("c")
+            return [
+                f"if {name} in {data}:",
+                "    return None",
+                f"{value} = {self.expr.computed(element, scope)}",
+                f"if {value} is not None:",
+                *_indent(_set(out, data, name, f"_json({value})")),
+            ]
+        value, get = self.names.local("v"), f"{data}.get({name})"
+        absent = self._absent(element, conditional, data, out, scope)
+        bail = absent == ["return None"]  # shown and required, but missing
+        if isinstance(element, ir.Field):
+            fail = failure(self.names, element, value, element.path in self.checked)
+            if bail:
+                test = f"({value} := {get}) is None or {fail}" if fail else f"{get} is None"
+                return [f"if {test}:", "    return None"]
+            if not absent:
+                if fail is None:
+                    return []
+                return [f"if ({value} := {get}) is not None and {fail}:", "    return None"]
+            lines = [f"{value} = {get}", f"if {value} is None:", *_indent(absent)]
+            return lines + ([f"elif {fail}:", "    return None"] if fail else [])
+        present = self._present(element, value, data, out, scope)
+        if bail:  # the first test of a group, rows or an alternative refuses None too
+            return [f"{value} = {get}", *present]
+        if not absent:
+            return [f"{value} = {get}", f"if {value} is not None:", *_indent(present)]
+        lines = [f"{value} = {get}", f"if {value} is None:", *_indent(absent)]
+        return [*lines, "else:", *_indent(present)]
+
+    def _absent(
+        self, element: Any, conditional: bool, data: str, out: str | None, scope: Scope
+    ) -> Lines:
+        if isinstance(element, ir.Field) and element.default is not None:
+            if element.path in self.read:
+                return ["return None"]
+            from formlang.effective import _default
+
+            assert out is not None
+            default = self.names.constant(_default(element), "default")
+            return _set(out, data, repr(element.name), f"{default}(today)")
+        if isinstance(element, ir.Field) and element.required_when is not None:
+            # `required when`, as conditions: on the submission as sent
+            test = self.expr.true(element.required_when, scope)
+            return [f"if {test}:", "    return None"]
+        if _required(element) and (conditional or isinstance(element, ir.Group)):
+            return ["return None"]  # shown and required, but missing
+        return []
+
+    def _present(self, element: Any, value: str, data: str, out: str | None, scope: Scope) -> Lines:
+        if isinstance(element, ir.Group):
+            return self._group(element, value, data, out, scope)
+        if isinstance(element, ir.Repeat):
+            return self._rows(element, value, data, out, scope)
+        return self._alternative(element, value, data, out, scope)
+
+    def _group(
+        self, group: ir.Group, value: str, data: str, out: str | None, scope: Scope
+    ) -> Lines:
+        lines = [f"if type({value}) is not dict or not {value}:", "    return None"]
+        return lines + self._inner(group, value, data, out, scope, repr(group.name), str)
+
+    def _inner(
+        self,
+        group: ir.Group | ir.Repeat,
+        value: str,
+        data: str,
+        out: str | None,
+        scope: Scope,
+        name: str,
+        wrap: Callable[[str], str],
+    ) -> Lines:
+        """The walk of a group's object `value`; a changed copy (`wrap`ped) replaces it."""
+        items = self._busy(_plan(group.children))
+        if not self._mutable(items):
+            return self._object(items, value, None, scope)
+        assert out is not None
+        inner = self.names.local("o")
+        lines = [f"{inner} = {value}", *self._object(items, value, inner, scope)]
+        changed = _set(out, data, name, wrap(inner))
+        return [*lines, f"if {inner} is not {value}:", *_indent(changed)]
+
+    def _rows(
+        self, repeat: ir.Repeat, value: str, data: str, out: str | None, scope: Scope
+    ) -> Lines:
+        row = self.names.local("r")
+        inner_scope = Scope(scope.data, (*scope.rows, row))
+        lines = [
+            f"if type({value}) is not list or len({value}) > {repeat.max or 1000}:",
+            "    return None",
+        ]
+        items = self._busy(_plan(repeat.children))
+        check = [f"if type({row}) is not dict:", "    return None"]
+        rules = self.row_rules.get(repeat.path, []) if not scope.rows else []
+        self.fused += rules
+        if not self._mutable(items):
+            body = check + self._object(items, row, None, inner_scope)
+            body += [line for rule in rules for line in self._row_rule(rule, row)]
+            return [*lines, f"for {row} in {value}:", *_indent(body)]
+        assert out is not None
+        inner, new, changed = self.names.local("o"), self.names.local("n"), self.names.local("x")
+        body = [*check, f"{inner} = {row}", *self._object(items, row, inner, inner_scope)]
+        body += [line for rule in rules for line in self._row_rule(rule, inner)]
+        body += [f"if {inner} is not {row}:", f"    {changed} = True", f"{new}.append({inner})"]
+        lines += [f"{new} = []", f"{changed} = False", f"for {row} in {value}:", *_indent(body)]
+        return [*lines, f"if {changed}:", *_indent(_set(out, data, repr(repeat.name), new))]
+
+    def _alternative(
+        self, element: ir.Alternative, value: str, data: str, out: str | None, scope: Scope
+    ) -> Lines:
+        key, inner = self.names.local("b"), self.names.local("i")
+        lines = [
+            f"if type({value}) is not dict or len({value}) != 1:",
+            "    return None",
+            f"(({key}, {inner}),) = {value}.items()",
+        ]
+        for index, branch in enumerate(element.branches):
+            code = [f"if type({inner}) is not dict:", "    return None"]
+            code += self._inner(
+                branch, inner, data, out, scope, repr(element.name), lambda o: f"{{{key}: {o}}}"
+            )
+            lines += [f"{'elif' if index else 'if'} {key} == {branch.name!r}:", *_indent(code)]
+        return [*lines, "else:", "    return None"] if element.branches else ["return None"]
+
+    # ---- rules -----------------------------------------------------------------------------
+
+    def _row_rule(self, rule: ir.Rule, row: str) -> Lines:
+        """A rule that reads only its row, on the row as it is in the effective data."""
+        where = Scope("effective", (row,), walked=True)  # the row's own repeats are walked
+        test = self.expr.false(rule.expr, where)
+        if rule.when is not None:
+            test = f"({self.expr.true(rule.when, where)}) and ({test})"
+        return [f"if {test}:", "    return None"]
+
+    def _rule(self, rule: ir.Rule) -> Lines:
+        if len(rule.scope) > 1:  # rows of nested repeats: the closures, on each row
+            test = self.names.constant(compile_expr(rule.expr), "rule")
+            when = self.names.constant(compile_expr(rule.when) if rule.when else None, "when")
+            rows, ctx = self.names.local("rows"), self.names.local("ctx")
+            scope = self.names.constant(rule.scope, "scope")
+            return [
+                f"for {rows}, _ in _rule_rows(effective, {scope}):",
+                f"    {ctx} = _Context(effective, today, {rows})",
+                f"    if ({when} is None or {when}({ctx}) is True) and {test}({ctx}) is False:",
+                "        return None",
+            ]
+        row = self.names.local("r") if rule.scope else None
+        where = Scope("effective", (row,) if row else (), walked=True)
+        test = self.expr.false(rule.expr, where)
+        if rule.when is not None:
+            test = f"({self.expr.true(rule.when, where)}) and ({test})"
+        failed = [f"if {test}:", "    return None"]
+        if row is None:
+            return failed
+        rows = self.names.local("rows")
+        return [
+            f"{rows} = effective.get({rule.scope[0]!r})",
+            f"if type({rows}) is list:",
+            f"    for {row} in {rows}:",
+            f"        if type({row}) is not dict:",
+            "            return None",
+            *_indent(_indent(failed)),
+        ]
+
+
+def _row_local(rule: ir.Rule) -> bool:
+    """A rule in the rows of a repeat of the form itself that reads nothing but its row."""
+    from formlang.ir_refs import refs
+
+    read = [*refs(rule.expr), *refs(rule.when)]
+    return len(rule.scope) == 1 and all(ref.bound == 1 for ref in read)
+
+
+def _set(out: str | None, data: str, name: str, value: str) -> Lines:
+    """`out[name] = value`, copying `data` first if `out` is still `data`."""
+    assert out is not None
+    return [f"if {out} is {data}:", f"    {out} = dict({data})", f"{out}[{name}] = {value}"]
 
 
 def _required(element: Any) -> bool:
@@ -237,95 +395,6 @@ def _required(element: Any) -> bool:
     if isinstance(element, ir.Alternative):
         return not element.optional
     return False
-
-
-def _check(element: ir.Field) -> Check:
-    """The Python-only checks of one field (bounds, check digits), cached per today."""
-    quick = _quick_bounds(element)
-    if quick is not None:
-        return quick
-    bounds = {
-        name: compile_expr(getattr(element.constraints, name))
-        for name in ("min", "max", "step")
-        if getattr(element.constraints, name)
-    }
-
-    @functools.lru_cache(maxsize=4)
-    def resolved(today: dt.date) -> dict[str, Any]:
-        ctx = Context(data={}, today=today)
-        return {name: f(ctx) for name, f in bounds.items()}
-
-    if element.kind in (FieldKind.IBAN, FieldKind.BIC, FieldKind.TAX_ID):
-        return _cached_identifier(element)
-
-    def check(value: Any, today: dt.date) -> bool:
-        return not check_value(element, value, resolved(today))[1]
-
-    return check
-
-
-_PARSERS: dict[FieldKind, Callable[[str], Any]] = {
-    FieldKind.DECIMAL: Decimal,
-    FieldKind.MONEY: Decimal,
-    FieldKind.DATE: dt.date.fromisoformat,
-    FieldKind.TIME: dt.time.fromisoformat,
-}
-
-
-def _quick_bounds(element: ir.Field) -> Check | None:
-    """min/max on decimals, money, dates and times as one comparison each."""
-    c = element.constraints
-    parse = _PARSERS.get(element.kind)
-    if parse is None or c.step is not None:
-        return None
-    low = compile_expr(c.min) if c.min is not None else None
-    high = compile_expr(c.max) if c.max is not None else None
-
-    @functools.lru_cache(maxsize=4)
-    def limits(today: dt.date) -> tuple[Any, Any]:
-        ctx = Context(data={}, today=today)
-        return (low(ctx) if low else None, high(ctx) if high else None)
-
-    def check(value: Any, today: dt.date) -> bool:
-        if isinstance(value, float | int) and parse is Decimal and not isinstance(value, bool):
-            return False  # a number, not the canonical string: the full path converts it
-        lo, hi = limits(today)
-        parsed = parse(value)
-        return (lo is None or parsed >= lo) and (hi is None or parsed <= hi)
-
-    return check
-
-
-def _cached_identifier(element: ir.Field) -> Check:
-    @functools.lru_cache(maxsize=4096)
-    def ok(value: str) -> bool:
-        return not check_value(element, value, {})[1]
-
-    def check(value: Any, today: dt.date) -> bool:
-        return isinstance(value, str) and ok(value)
-
-    return check
-
-
-def _rules(rules: list[tuple[ir.Rule, Any, Any]], data: dict[str, Any], today: dt.date) -> None:
-    for rule, test, when in rules:
-        if not rule.scope:
-            ctx = Context(data=data, today=today)
-            if (when is None or when(ctx) is True) and test(ctx) is False:
-                raise _Bail
-            continue
-        every: Iterator[tuple[dict[str, Any], ...]]
-        if len(rule.scope) == 1:  # the rows of a repeat of the form itself
-            value = data.get(rule.scope[0])
-            every = ((row,) for row in (value if type(value) is list else ()))
-        else:
-            every = (rows for rows, _ in rule_rows(data, rule.scope))
-        for rows in every:
-            ctx = Context(data=data, today=today, rows=rows)
-            if when is not None and when(ctx) is not True:
-                continue
-            if test(ctx) is False:
-                raise _Bail
 
 
 def _json(value: Any) -> Any:
