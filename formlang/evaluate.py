@@ -139,7 +139,7 @@ def _ref(expr: ir.Ref) -> Fn:
         return convert(value)
 
     def raw(ctx: Context) -> Any:
-        current: Any = ctx.rows[bound - 1] if bound else ctx.data
+        current: Any = _row(ctx.rows, bound - 1) if bound else ctx.data
         many = False
         for offset, name in enumerate(steps, start=start + 1):
             current = _step(current, name, many)
@@ -232,11 +232,17 @@ def _simple_ref(
     if bound:
         index = bound - 1
         if convert is None:
-            return lambda ctx: _get(ctx.rows[index], name)
-        return lambda ctx: None if (v := _get(ctx.rows[index], name)) is None else convert(v)
+            return lambda ctx: _get(_row(ctx.rows, index), name)
+        return lambda ctx: None if (v := _get(_row(ctx.rows, index), name)) is None else convert(v)
     if convert is None:
         return lambda ctx: ctx.data.get(name)
     return lambda ctx: None if (v := ctx.data.get(name)) is None else convert(v)
+
+
+def _row(rows: tuple[Any, ...], index: int) -> Any:
+    """The row of a repeat a name is bound to; none when a malformed submission gave fewer
+    (a repeat sent as one object: its rows are refused, and the rule reads them as empty)."""
+    return rows[index] if index < len(rows) else None
 
 
 def _get(row: Any, name: str) -> Any:

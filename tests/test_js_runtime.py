@@ -509,6 +509,9 @@ def edge_cases(form: ir.Form) -> list[Any]:
             rows = [{} for _ in range((element.max or 3) + 1)]
             cases += [_put(base, where, rows), _put(base, where, []), _put(base, where, [None])]
             cases += [_put(base, where, {"a": 1}), _put(base, where, [{"zz": 1}])]
+            # a row sent without its list, nested repeats and all: rules must not read it
+            row = {c.name: [{}] for c in element.children if isinstance(c, ir.Repeat)}
+            cases += [_put(base, where, row)] if row else []
         elif isinstance(element, ir.Alternative):
             names = [b.name for b in element.branches]
             both = {n: {"zz": 1} for n in names}

@@ -69,3 +69,11 @@ def test_min_and_max_of_durations_are_refused_at_compile_time(call: str, tmp_pat
     with pytest.raises(formlang.FormError) as raised:
         _form(text, tmp_path)
     assert any("numbers, dates or times" in d.message for d in raised.value.diagnostics)
+
+
+def test_a_repeat_sent_as_one_row_is_refused_and_its_rules_do_not_run(tmp_path: Path) -> None:
+    # The outer repeat given as an object holding the inner one: the rule of the inner rows
+    # once ran with one row instead of two and raised IndexError.
+    form = formlang.load(Path(__file__).parent / "cases" / "valid" / "repeats.form")
+    result = form.validate({"rechnungen": {"posten": [{"betrag": "20000"}]}}, today=TODAY)
+    assert [(e.path, e.code) for e in result.errors] == [("/rechnungen", "type_list")]
