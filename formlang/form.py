@@ -108,12 +108,17 @@ class Form:
         fragment: bool = False,
         assets: str = "",
     ) -> str:
-        """"Check your answers" for the effective data of a valid submission."""
+        """ "Check your answers" for the effective data of a valid submission."""
         from formlang.html_render import render_summary
 
         return render_summary(
-            self.ir, data, lang, action=action, hidden_fields=hidden_fields,
-            fragment=fragment, assets=assets,
+            self.ir,
+            data,
+            lang,
+            action=action,
+            hidden_fields=hidden_fields,
+            fragment=fragment,
+            assets=assets,
         )
 
     def render_pdf(

@@ -156,10 +156,55 @@ def _scalar(node: s.DataValue, symbol: Symbol, diags: d.Collector) -> object:
             "FL801", f"'{symbol.name}' is a multiple choice: give a list [\"…\"]", node.span
         )
         return None
+    if type_.kind is Kind.FILE:
+        return _file(node, symbol, diags)
     if not isinstance(node, s.Literal):
         diags.error("FL801", f"'{symbol.name}' takes a single value here", node.span)
         return None
     return _one(node, type_, symbol, diags)
+
+
+# A file in test data is what a submission holds (docs/submission-format.md).
+_FILE_KEYS = ("name", "media_type", "size", "sha256", "ref")
+_FILE_REQUIRED = ("name", "media_type", "size")
+_FILE_HINT = 'write a file as { name: "bescheid.pdf", media_type: "application/pdf", size: 48213 }'
+
+
+def _file(node: s.DataValue, symbol: Symbol, diags: d.Collector) -> object:
+    if not isinstance(node, s.DataObject):
+        diags.error(
+            "FL801",
+            f"'{symbol.name}' is a file; this value does not fit",
+            node.span,
+            hint=_FILE_HINT,
+        )
+        return None
+    out: dict[str, object] = {}
+    for pair in node.pairs:
+        key = pair.key.raw
+        value = _python(pair.value) if isinstance(pair.value, s.Literal) else _NOTHING
+        if key not in _FILE_KEYS:
+            diags.error(
+                "FL801",
+                f"a file has no '{key}'",
+                pair.key.span,
+                hint=f"a file has {', '.join(_FILE_KEYS)}",
+            )
+        elif key == "size" and not (isinstance(value, int) and value >= 0):
+            diags.error("FL801", "the size of a file is a whole number of bytes", pair.value.span)
+        elif key != "size" and not isinstance(value, str):
+            diags.error("FL801", f"the {key} of a file is a text in quotes", pair.value.span)
+        else:
+            out[key] = value
+    missing = [key for key in _FILE_REQUIRED if key not in out]
+    if missing and len(out) == len(node.pairs):
+        diags.error(
+            "FL801",
+            f"the file for '{symbol.name}' needs {' and '.join(missing)}",
+            node.span,
+            hint=_FILE_HINT,
+        )
+    return out
 
 
 def _one(node: s.DataValue, type_: Type, symbol: Symbol, diags: d.Collector) -> object:
@@ -213,7 +258,7 @@ def _fits(value: object, type_: Type, symbol: Symbol) -> bool:
     if kind is Kind.CODE:
         codelist = symbol.codelist
         return codelist is None or codelist.code(value) is not None
-    return kind in (Kind.TEXT, Kind.FILE, Kind.MONEY, Kind.DECIMAL) and not (
+    return kind in (Kind.TEXT, Kind.MONEY, Kind.DECIMAL) and not (
         kind in (Kind.MONEY, Kind.DECIMAL) and not _is_number(value)
     )
 

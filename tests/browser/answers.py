@@ -95,7 +95,11 @@ def answers(form_id: str, today: dt.date) -> dict[str, Any]:
             "betrieb_inhaber": {
                 "name": "Muster Rad GmbH",
                 "rechtsform": "221100",
-                "register": {"register": "HRB", "gericht": "Amtsgericht Dresden", "nummer": "12345"},
+                "register": {
+                    "register": "HRB",
+                    "gericht": "Amtsgericht Dresden",
+                    "nummer": "12345",
+                },
             },
             "zahl_vertreter": 1,
             "person": PERSONALIEN,
