@@ -15,7 +15,7 @@ import click
 
 STARTER = """# {title}: created with `formlang new`. Check it with `formlang check {file}`.
 form {name} version "0.1.0" {{
-  title "{title}" @en "{title}"
+{todo}  title "{title}" @en "{title_en}"
   authority "Ihre Behörde" @en "Your authority"
   languages de, en
 
@@ -49,6 +49,11 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 @click.argument("name")
 @click.option("--title", default=None, help="The form's title (default: from the name).")
 @click.option(
+    "--title-en",
+    default=None,
+    help="The English title (default: the title, with a reminder to translate it).",
+)
+@click.option(
     "--dir",
     "folder",
     type=click.Path(file_okay=False),
@@ -56,13 +61,14 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
     show_default=True,
     help="Where to write NAME.form.",
 )
-def new(name: str, title: str | None, folder: str) -> None:
+def new(name: str, title: str | None, title_en: str | None, folder: str) -> None:
     """Create a starter form NAME.form that checks cleanly.
 
     \b
     Examples:
       formlang new hundesteuer
-      formlang new kita_platz --title "Antrag auf einen Betreuungsplatz" --dir forms/
+      formlang new kita_platz --title "Antrag auf einen Betreuungsplatz" \\
+        --title-en "Application for a childcare place" --dir forms/
     """
     if not NAME.match(name):
         click.echo(
@@ -75,8 +81,10 @@ def new(name: str, title: str | None, folder: str) -> None:
     if target.exists():
         click.echo(f"formlang: error: {target} exists already; nothing was written", err=True)
         sys.exit(2)
-    shown = title or name.replace("_", " ").capitalize()
-    text = STARTER.format(name=name, title=shown.replace('"', "'"), file=target.name)
+    shown = (title or name.replace("_", " ").capitalize()).replace('"', "'")
+    todo = "" if title_en else "  # TODO: translate the title: the English one is still German\n"
+    english = (title_en or shown).replace('"', "'")
+    text = STARTER.format(name=name, title=shown, title_en=english, todo=todo, file=target.name)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     click.echo(f"wrote {target}; next: formlang check {target}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from typing import Any
 
 from formlang import ir
@@ -66,14 +67,16 @@ class Form:
         errors: Any = None,
         page: str | None = None,
         action: str = "",
-        hidden_fields: dict[str, str] | None = None,
+        hidden_fields: Mapping[str, str] | None = None,
         fragment: bool = False,
         assets: str = "",
+        id_prefix: str = "fl-",
     ) -> str:
         """The form as accessible HTML, with `data` and `errors` shown back when given.
 
         `errors` are a `ValidationResult`'s errors (or the result itself); the
-        computed values shown are those of the effective data of `data`.
+        computed values shown are those of the effective data of `data`. `id_prefix`
+        starts every `id` of the markup: two forms on one portal page need two prefixes.
         """
         from formlang.html_render import program_json, render_html
 
@@ -95,6 +98,7 @@ class Form:
             hidden_fields=hidden_fields,
             fragment=fragment,
             assets=assets,
+            id_prefix=id_prefix,
             computed=computed,
             program=self._programs.get(language),
         )
@@ -104,9 +108,10 @@ class Form:
         data: dict[str, Any],
         lang: str | None = None,
         action: str = "",
-        hidden_fields: dict[str, str] | None = None,
+        hidden_fields: Mapping[str, str] | None = None,
         fragment: bool = False,
         assets: str = "",
+        id_prefix: str = "fl-",
     ) -> str:
         """ "Check your answers" for the effective data of a valid submission."""
         from formlang.html_render import render_summary
@@ -119,6 +124,7 @@ class Form:
             hidden_fields=hidden_fields,
             fragment=fragment,
             assets=assets,
+            id_prefix=id_prefix,
         )
 
     def render_pdf(

@@ -15,7 +15,7 @@ service, the browser tests and anyone embedding forms share it:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,12 +37,27 @@ def respond(
     today: dt.date | None = None,
     action: str = "",
     assets: str = "",
+    fragment: bool = False,
+    hidden_fields: Mapping[str, str] | None = None,
+    id_prefix: str = "fl-",
 ) -> Step:
-    """The answer to one posted page of `form` (a `formlang.Form`)."""
+    """The answer to one posted page of `form` (a `formlang.Form`).
+
+    `fragment` renders the form and the summary without the page around them (for a portal
+    that embeds them); `hidden_fields` (a CSRF token, a session id) are carried in every
+    form and summary rendered, so the next post brings them back; `id_prefix` starts every
+    `id` (two forms on one page need two).
+    """
     lang = lang or form.ir.default_language
     posted = list(pairs)
     data, button = decode(form.ir, posted, lang)
-    page = {"action": action, "assets": assets}
+    page: dict[str, Any] = {
+        "action": action,
+        "assets": assets,
+        "fragment": fragment,
+        "hidden_fields": hidden_fields,
+        "id_prefix": id_prefix,
+    }
     if button.startswith(("add:", "remove:")):
         rows, _ = decode(form.ir, posted, lang, keep_empty_rows=True)
         apply_action(rows, button)
@@ -54,5 +69,5 @@ def respond(
         return Step("form", form.render_html(lang, data=data, errors=result, **page), data, result)
     if button == "send":
         return Step("done", "", result.data, result)
-    summary = form.render_summary(result.data, lang, action=action, assets=assets)
+    summary = form.render_summary(result.data, lang, **page)
     return Step("summary", summary, data, result)
