@@ -4,7 +4,9 @@ Usage: .venv/bin/python benchmarks/render_pdf.py [--form library/forms/hundesteu
 
 Timed warm (templates, stylesheet and fonts loaded once, as in a service), each the median
 of `--runs` renders:
-- `form.render_pdf()`: the blank print form;
+- `render_blank(form.ir)`: rendering the blank print form;
+- `form.render_pdf()`: the blank print form as a service gets it (rendered once per form and
+  language, then kept by the `Form`);
 - `form.render_pdf(data)`: the filled submission (validation included), tagged PDF/UA-1;
 - `form.render_pdf(data, archive=True)`: PDF/A-3b with the data embedded;
 next to a baseline in the same run: WeasyPrint writing a trivial one-page HTML document
@@ -37,7 +39,7 @@ def main() -> None:
     from pypdf import PdfReader
 
     import formlang
-    from formlang.pdf_render import _write
+    from formlang.pdf_render import _write, render_blank
 
     form = formlang.load(args.form)
     data, today = sample(form)
@@ -51,7 +53,8 @@ def main() -> None:
     form.render_pdf(data, today=today, archive=True)
     _write(trivial)
 
-    blank = median_ms(lambda: form.render_pdf(), args.runs)
+    blank = median_ms(lambda: render_blank(form.ir), args.runs)
+    kept = median_ms(lambda: form.render_pdf(), args.runs)
     filled = median_ms(lambda: form.render_pdf(data, today=today), args.runs)
     archive = median_ms(lambda: form.render_pdf(data, today=today, archive=True), args.runs)
     base = median_ms(lambda: _write(trivial), args.runs)
@@ -59,13 +62,14 @@ def main() -> None:
     print("| PDF | pages | median (ms) | baseline: WeasyPrint, trivial page (ms) | ratio |")
     print("|---|---:|---:|---:|---:|")
     for name, count, value in (
-        ("blank", blank_pages, blank),
+        ("blank, rendered", blank_pages, blank),
+        ("blank, kept by the Form", blank_pages, kept),
         ("filled, PDF/UA-1", filled_pages, filled),
         ("filled, PDF/A-3b archive", filled_pages, archive),
     ):
-        print(f"| {name} | {count} | {value:.0f} | {base:.0f} | {value / base:.1f}× |")
-    met = blank < 200 and filled < 150
-    print(f"\ngoals (blank < 200 ms, filled < 150 ms): {'met' if met else 'NOT met'}")
+        print(f"| {name} | {count} | {value:.3g} | {base:.0f} | {value / base:.2g}× |")
+    print(f"\nrendering the blank form under 200 ms: {'met' if blank < 200 else 'NOT met'}")
+    print(f"the filled form under 150 ms: {'met' if filled < 150 else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ class Form:
     def __init__(self, model: ir.Form) -> None:
         self.ir = model
         self._programs: dict[str, str] = {}  # the browser's rule program, per language
+        self._blanks: dict[tuple[str, bool], bytes] = {}  # blank PDFs, per language and kind
 
     @property
     def id(self) -> str:
@@ -141,12 +142,16 @@ class Form:
 
         A filled submission shows the effective data of `data` (visible answers,
         computed values), tagged PDF/UA-1; `archive=True` makes it PDF/A-3b with
-        the effective data embedded as `<form-id>.submission.json`.
+        the effective data embedded as `<form-id>.submission.json`. A blank form depends on
+        nothing but the form and the language: it is rendered once and kept.
         """
         from formlang.pdf_render import render_blank, render_filled
 
         if data is None:
-            return render_blank(self.ir, lang, fillable=fillable)
+            key = (lang or self.ir.default_language, fillable)
+            if key not in self._blanks:
+                self._blanks[key] = render_blank(self.ir, lang, fillable=fillable)
+            return self._blanks[key]
         effective = self.validate(data, lang=lang, today=today).data
         return render_filled(
             self.ir,

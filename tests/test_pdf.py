@@ -101,6 +101,21 @@ def test_filled_pdf_text_matches_golden(
 # ---- the blank form -----------------------------------------------------------------------
 
 
+def test_a_blank_form_is_rendered_once_per_language_and_kind(
+    forms: dict[str, formlang.Form], blank: dict[str, bytes]
+) -> None:
+    form = forms["hundesteuer"]
+    assert form.render_pdf() is blank["hundesteuer"]  # kept, not rendered again
+    english = form.render_pdf(lang="en")
+    assert english is form.render_pdf(lang="en") and english != blank["hundesteuer"]
+    assert form.title("en") in text_of(english)
+    fillable = form.render_pdf(fillable=True)
+    assert fillable is form.render_pdf(fillable=True) and fillable != blank["hundesteuer"]
+    assert PdfReader(io.BytesIO(fillable)).get_fields()
+    with pytest.raises(ValueError, match="no language 'fr'"):
+        form.render_pdf(lang="fr")
+
+
 @pytest.mark.parametrize("name", IDS)
 def test_blank_form_has_header_and_footer_on_every_page(
     name: str, forms: dict[str, formlang.Form], blank: dict[str, bytes]
