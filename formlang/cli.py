@@ -42,6 +42,7 @@ def main() -> None:
       formlang pdf-extract my.form f.pdf   read a filled PDF form into a submission
       formlang new hundesteuer             start a new form from a template
       formlang list                        show the library's forms and modules
+      formlang import fim f.xml -o f.form  import a FIM XDatenfelder schema
     """
 
 
@@ -50,9 +51,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def _register() -> None:
     from formlang.cli_forms import build, pdf_extract, test_command, validate
+    from formlang.cli_import import import_group
     from formlang.cli_library import list_command, new
 
-    for command in (build, validate, test_command, pdf_extract, new, list_command):
+    commands = (build, validate, test_command, pdf_extract, new, list_command, import_group)
+    for command in commands:
         main.add_command(command)
 
 

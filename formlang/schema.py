@@ -55,6 +55,7 @@ class _State:
     )
     complete: bool = True
     defs: dict[str, Schema] = field(default_factory=dict)
+    meta: list[Schema] = field(default_factory=list)  # `meta KEY "value"` of elements, by path
 
 
 def compile_schema(form: ir.Form, lang: str | None = None) -> Schema:
@@ -88,6 +89,9 @@ def _survey(form: ir.Form, state: _State) -> None:
             state.groups.add(element.path)
         elif isinstance(element, ir.Field) and element.default is not None:
             state.defaults[element.path] = static_default(element)
+        if not isinstance(element, ir.Info | ir.Page) and element.meta:
+            # e.g. the FIM id and version an imported element came from
+            state.meta.append({"path": list(element.path), "meta": dict(element.meta)})
     state.groups -= branches
 
 
@@ -374,6 +378,7 @@ def _vocabulary(form: ir.Form, state: _State, digest: str) -> Schema:
         "complete": state.complete,
         **state.program,
         "rules": rules,
+        **({"meta": state.meta} if state.meta else {}),
     }
 
 

@@ -56,6 +56,9 @@ CHECK_MAY_IMPORT = {"ir", "ir_refs", "types", "diagnostics", "source"}
 ENTRY_POINTS = {"api", "cli"}
 # The command line is `cli` and its command modules (`cli_forms`, …): the outermost stage.
 COMMAND_LINE = {m for m in MODULES if m == "cli" or m.startswith("cli_")}
+# The form service (`formlang/service/`) is an outer stage beside the command line: it loads
+# forms through the API and only the command line and the service itself import it.
+SERVICE = {m for m in MODULES if m == "service" or m.startswith("service.")}
 MAX_LINES = 450
 # Modules allowed to be longer than MAX_LINES, each with the reason.
 LONG_MODULES = {
@@ -143,9 +146,17 @@ def test_checks_see_only_the_ir(module: str) -> None:
 
 @pytest.mark.parametrize("module", MODULES)
 def test_nobody_imports_the_command_line_or_the_api(module: str) -> None:
-    if module in {"__init__", "__main__"} | COMMAND_LINE:
+    if module in {"__init__", "__main__"} | COMMAND_LINE | SERVICE:
         return
     found = formlang_imports(module) & ENTRY_POINTS
+    assert not found, f"{module} imports {sorted(found)}"
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_only_the_command_line_imports_the_service(module: str) -> None:
+    if module in COMMAND_LINE | SERVICE:
+        return
+    found = formlang_imports(module) & SERVICE
     assert not found, f"{module} imports {sorted(found)}"
 
 
@@ -183,3 +194,23 @@ def test_renderers_never_see_the_syntax_tree_or_the_parser(module: str) -> None:
     # `patterns` spells a checked pattern for every engine; the validator uses it as well
     found = formlang_imports(module) & (PARSING | RESOLVER - {"patterns"})
     assert not found, f"{module} imports {sorted(found)}; a renderer reads the IR only"
+
+
+# The FIM importer is a front end that writes `.form` text: only `formlang import` uses it,
+# and it uses the compiler only as any author would (check and format the text it wrote).
+FIM_IMPORTER = {m for m in MODULES if m.startswith("fim_")}
+FIM_MAY_IMPORT = FOUNDATION | RESOLVER | PARSING | FIM_IMPORTER | {"fmt", "fmt_comments", "_data"}
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_only_the_import_command_uses_the_fim_importer(module: str) -> None:
+    if module in FIM_IMPORTER or module == "cli_import":
+        return
+    found = formlang_imports(module) & FIM_IMPORTER
+    assert not found, f"{module} imports {sorted(found)}; the importer is a front end"
+
+
+@pytest.mark.parametrize("module", sorted(FIM_IMPORTER))
+def test_the_fim_importer_uses_no_target_and_no_entry_point(module: str) -> None:
+    found = formlang_imports(module) - FIM_MAY_IMPORT
+    assert not found, f"{module} imports {sorted(found)}"
