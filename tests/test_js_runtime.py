@@ -410,9 +410,11 @@ def test_the_runtime_numbers_its_tables_as_python_does(table: str, names: tuple[
 # ---- the size of the runtime ----------------------------------------------------------------------
 
 # Minified with terser (-c -m): the runtime is sent with every page. Issue 4's goal is under
-# 15,000 bytes and is NOT met yet (15,934); this budget only keeps the runtime from growing
-# while it is worked down. docs/browser-runtime.md records the sizes.
-MINIFIED_BUDGET = 16_000
+# 15,000 bytes and is NOT met yet (16,028); this budget only keeps the runtime from growing
+# while it is worked down (it grew by 94 bytes for the service's page-by-page flow: a page
+# checks only its own parts, and `formnovalidate` saves a draft unchecked).
+# docs/browser-runtime.md records the sizes.
+MINIFIED_BUDGET = 16_100
 TERSER = REPO_ROOT / "node_modules" / "terser" / "bin" / "terser"
 
 

@@ -10,8 +10,6 @@ the environment variable CI is set.
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -22,37 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_env import AXE, CHROMIUM, CHROMIUM_ARGS, FORMS, need
 
-import formlang
 from formlang.html_flow import respond
 from formlang.html_render import static_dir
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("FORMLANG_CHROMIUM", "/usr/bin/chromium")
-NODE_MODULES = ROOT / "node_modules"
-AXE = NODE_MODULES / "axe-core" / "axe.min.js"
-VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
-ARTIFACTS = ROOT / "test-artifacts"
-FORMS = {p.stem: formlang.load(p) for p in sorted((ROOT / "library" / "forms").glob("*.form"))}
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def need(condition: bool, reason: str) -> None:
-    """Skip locally when a tool is missing; in CI, fail instead."""
-    if condition:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: browser tests must run; .ci/run installs it)")
-    pytest.skip(reason)
 
 
 class Received:
@@ -161,7 +132,10 @@ def server(received: Received) -> Iterator[str]:
     httpd.shutdown()
 
 
-@pytest.fixture(scope="session")
+# One Playwright per test module, not per session: the sync API runs an event loop in this
+# thread while it is open, and later modules (tests/service) start their own browser and their
+# own asyncio loops.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     need(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
@@ -197,8 +171,3 @@ def nojs_page(browser: Any) -> Iterator[Any]:
 def axe_source() -> str:
     need(AXE.is_file(), f"axe-core is not installed ({AXE}); run npm install")
     return AXE.read_text(encoding="utf-8")
-
-
-def vnu_available() -> None:
-    need(VNU.is_file(), f"the Nu HTML Checker is not installed ({VNU}); run npm install")
-    need(shutil.which("java") is not None, "java is not installed (the Nu HTML Checker needs it)")

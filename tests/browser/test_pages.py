@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from answers import PDF, answers
-from conftest import ARTIFACTS, FORMS, VNU, vnu_available
+from browser_env import ARTIFACTS, FORMS, VNU, vnu_available
 
 from formlang.html_input import encode
 

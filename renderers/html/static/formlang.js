@@ -542,7 +542,9 @@
       });
       on('change', () => update());
       on('input', () => update());
-      on('submit', (e, errors = run(program, read()).errors.filter(x => x.severity == 'error')) => {
+      // a page of a longer form (the service's page by page) answers only for its own parts;
+      // a button with `formnovalidate` ("save and continue later") sends without a check
+      on('submit', (e, errors = e.submitter?.formNoValidate ? [] : run(program, read()).errors.filter(x => x.severity == 'error' && (!x.path || q(form, `[data-fl-path="/${x.path.split('/')[1]}"]`)))) => {
         if (errors.length) return e.preventDefault(), showErrors(errors);
         // what is hidden is no answer: it is not sent
         all(INPUTS, c => { if (!shown(c)) c.disabled = true });
