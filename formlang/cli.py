@@ -43,6 +43,7 @@ def main() -> None:
       formlang new hundesteuer             start a new form from a template
       formlang list                        show the library's forms and modules
       formlang import fim f.xml -o f.form  import a FIM XDatenfelder schema
+      formlang serve library/              run the form service (HTTP)
     """
 
 
@@ -53,8 +54,9 @@ def _register() -> None:
     from formlang.cli_forms import build, pdf_extract, test_command, validate
     from formlang.cli_import import import_group
     from formlang.cli_library import list_command, new
+    from formlang.cli_serve import serve
 
-    commands = (build, validate, test_command, pdf_extract, new, list_command, import_group)
+    commands = (build, validate, test_command, pdf_extract, new, list_command, serve, import_group)
     for command in commands:
         main.add_command(command)
 
