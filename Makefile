@@ -9,6 +9,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LIBRARY := library/
+DEMO_PORT ?= 8000
 
 .PHONY: all install test demo bench lint clean distclean
 
@@ -48,7 +49,9 @@ demo: install
 	$(BIN)/formlang build $(LIBRARY)forms --format html --out build
 	@echo "==> formlang build $(LIBRARY)forms --format pdf --out build/   (the blank print forms)"
 	$(BIN)/formlang build $(LIBRARY)forms --format pdf --out build
-	@echo "==> demo done: the library checks, is formatted, passes its tests; schemas, HTML pages and PDFs are in build/ (open build/hundesteuer.html or build/hundesteuer.pdf)."
+	@echo "==> demo built: the library checks, is formatted, passes its tests; schemas, HTML pages and PDFs are in build/."
+	@echo "==> formlang serve $(LIBRARY) --db sqlite:///build/demo.db   (the form service; Ctrl-C stops it)"
+	$(BIN)/formlang serve $(LIBRARY) --host 127.0.0.1 --port $(DEMO_PORT) --db sqlite:///build/demo.db --token demo-token
 
 bench: install
 	@found=0; \
