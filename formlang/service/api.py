@@ -107,7 +107,8 @@ async def submit(request: Request) -> Response:
     if isinstance(data, Response):
         return data
     described = {p for p, _ in refused} | {p for p, _ in uploads}
-    for pointer, _ in file_values(data):
+    files = file_values(data)
+    for pointer, _ in files:
         if pointer not in described:
             refused.append(
                 (
@@ -115,7 +116,7 @@ async def submit(request: Request) -> Response:
                     Refused("file_not_uploaded", f"upload the file as a part named {pointer}"),
                 )
             )
-    fingerprint = _request_hash(data, lang)
+    fingerprint = _request_hash(data, lang, files)
     result = entry.form.validate(data, lang=lang)
     errors = [e.to_json() for e in result.errors]
     for pointer, why in refused:
@@ -136,7 +137,7 @@ async def submit(request: Request) -> Response:
         request_hash=fingerprint,
     )
     try:
-        stored, created = await run_in_threadpool(service.storage.add_submission, new)
+        stored, created = await service.storage.store(new)
     except IdempotencyConflict:
         return problem(
             409, "idempotency_key_reused", "this Idempotency-Key was used for another request"
@@ -224,7 +225,11 @@ def _still_there(data: dict[str, Any], pointer: str) -> bool:
     return any(p == pointer for p, _ in file_values(data))
 
 
-def _request_hash(data: Any, lang: str) -> str:
+def _request_hash(data: Any, lang: str, files: list[tuple[str, dict[str, Any]]]) -> str:
+    """What a repeated request with the same Idempotency-Key must match: the language and
+    the data, without the `ref`s that a new upload of the same files gets (`files` are the
+    data's file descriptions, so most submissions are hashed without a copy)."""
+
     def strip(value: Any) -> Any:
         if isinstance(value, dict):
             return {k: strip(v) for k, v in value.items() if k != "ref"}
@@ -232,7 +237,8 @@ def _request_hash(data: Any, lang: str) -> str:
             return [strip(v) for v in value]
         return value
 
-    text = json.dumps([lang, strip(data)], sort_keys=True, ensure_ascii=False, default=str)
+    plain = strip(data) if any("ref" in f for _, f in files) else data
+    text = json.dumps([lang, plain], sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

@@ -30,9 +30,14 @@ class Committer:
         self.thread.start()
 
     def add(self, new: NewSubmission) -> tuple[Submission, bool]:
+        return self.submit(new).result()  # type: ignore[no-any-return]
+
+    def submit(self, new: NewSubmission) -> Future[Any]:
+        """Queues `new`; the future holds what `add` returns once the batch is committed
+        (an event loop awaits it without holding a thread of its pool)."""
         done: Future[Any] = Future()
         self.waiting.put((new, done))
-        return done.result()  # type: ignore[no-any-return]
+        return done
 
     def stop(self) -> None:
         self.waiting.put((_STOP, Future()))

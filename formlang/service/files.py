@@ -131,14 +131,23 @@ def field_for(form: ir.Form, input_name: str) -> ir.Field | None:
     return None
 
 
-def file_values(value: Any, pointer: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every file description in a submission (an object with `sha256` and `size`), by pointer."""
-    if isinstance(value, dict):
-        if "sha256" in value and "size" in value and "media_type" in value:
-            yield pointer, value
-            return
-        for key, item in value.items():
-            yield from file_values(item, f"{pointer}/{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from file_values(item, f"{pointer}/{index}")
+def file_values(value: Any) -> list[tuple[str, dict[str, Any]]]:
+    """Every file description in a submission (an object with `sha256` and `size`), by pointer.
+
+    Runs for every submission, so it is one loop over the containers and no generators;
+    the order is the submission's (depth first, as written)."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    todo: list[tuple[str, Any]] = [("", value)]
+    while todo:
+        pointer, item = todo.pop()
+        if isinstance(item, dict):
+            if "sha256" in item and "size" in item and "media_type" in item:
+                found.append((pointer, item))
+                continue
+            pairs: Any = item.items()
+        elif isinstance(item, list):
+            pairs = enumerate(item)
+        else:
+            continue
+        todo += reversed([(f"{pointer}/{k}", v) for k, v in pairs if isinstance(v, dict | list)])
+    return found

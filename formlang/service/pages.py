@@ -312,7 +312,7 @@ async def _from_summary(
         idempotency_key="draft:" + token_hash(token),
         request_hash=token_hash(token),
     )
-    stored, created = await run_in_threadpool(service.storage.add_submission, new)
+    stored, created = await service.storage.store(new)
     if created:
         log_event("submission_stored", form=entry.id, submission=stored.id, route="flow")
     await run_in_threadpool(service.storage.delete_draft, token)

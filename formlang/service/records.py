@@ -32,7 +32,8 @@ def token_hash(token: str) -> str:
 
 def new_id() -> str:
     """A submission number people can read out: 12 characters, 60 random bits."""
-    chars = "".join(secrets.choice(_ALPHABET) for _ in range(12))
+    bits = int.from_bytes(secrets.token_bytes(8)) >> 4
+    chars = "".join(_ALPHABET[(bits >> shift) & 31] for shift in range(55, -1, -5))
     return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 

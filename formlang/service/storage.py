@@ -14,11 +14,14 @@ dialects differ in how they connect, begin a write and name a parameter.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import secrets
 from collections.abc import Sequence
 from typing import Any
+
+from starlette.concurrency import run_in_threadpool
 
 from formlang.service.database import Database, _Cursor
 from formlang.service.migrations import CREATE_LEDGER, MIGRATIONS
@@ -128,6 +131,15 @@ class Storage(Database):
             return self.existing(new, exc), False
         return stored, True
 
+    async def store(self, new: NewSubmission) -> tuple[Submission, bool]:
+        """`add_submission` for a request handler. With group commit the handler waits for
+        its batch's commit on the event loop, so a queue of submissions holds no threads."""
+        if self.serialize_writes:
+            from formlang.service.commit import committer
+
+            return await asyncio.wrap_future(committer(self).submit(new))
+        return await run_in_threadpool(self.add_submission, new)
+
     def insert_submission(self, cur: _Cursor, new: NewSubmission) -> Submission:
         """The INSERTs of one submission, in the caller's transaction."""
         ident, received = new_id(), now()
@@ -167,7 +179,7 @@ class Storage(Database):
             form_hash=new.form_hash,
             lang=new.lang,
             received_at=received,
-            data=json.loads(data),
+            data=new.data,  # what was just written as `data`, without reading it back
             idempotency_key=new.idempotency_key,
             files=files,
         )

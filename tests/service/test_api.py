@@ -246,7 +246,7 @@ def test_a_failure_inside_answers_500_without_a_trace(
     def broken(*args: Any) -> Any:
         raise RuntimeError("secret internals /work/main")
 
-    monkeypatch.setattr(served.service.storage, "add_submission", broken)
+    monkeypatch.setattr(served.service.storage, "insert_submission", broken)
     with served.client() as client:
         answer = client.post("/api/forms/hundesteuer/submissions", json=_valid("hundesteuer"))
     assert answer.status_code == 500
