@@ -11,81 +11,20 @@ acknowledged submission is still there and SQLite's integrity check passes.
 from __future__ import annotations
 
 import asyncio
-import copy
-import datetime as dt
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from answers import answers
+from load_client import Outcome, load
 from service_env import free_port, kill_group
 
 from formlang.service.storage import open_storage
 
 pytestmark = pytest.mark.slow
 TOTAL = 5000
-CLIENTS = 50
 TIME_LIMIT_S = 300
-
-
-@dataclass
-class Outcome:
-    acked: set[str] = field(default_factory=set)
-    refused: set[str] = field(default_factory=set)
-    ids: dict[str, str] = field(default_factory=dict)
-    unknown: set[str] = field(default_factory=set)
-
-
-def _submission(index: int, base: dict[str, Any]) -> tuple[dict[str, Any], bool]:
-    data = copy.deepcopy(base)
-    data["hunde"][0]["name"] = f"Hund {index}"
-    if index % 10 == 3:
-        del data["halter"]  # invalid: 422
-        return data, False
-    return data, True
-
-
-async def _load(url: str, prefix: str, count: int, outcome: Outcome, stop_after: int = 0) -> None:
-    base = answers("hundesteuer", dt.date.today())
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for index in range(count):
-        queue.put_nowait(index)
-    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
-
-    async def send(client: httpx.AsyncClient, key: str, data: dict[str, Any]) -> None:
-        try:
-            answer = await client.post(
-                "/api/forms/hundesteuer/submissions", json=data, headers={"idempotency-key": key}
-            )
-        except httpx.HTTPError:
-            outcome.unknown.add(key)
-            return
-        if answer.status_code == 201:
-            outcome.acked.add(key)
-            previous = outcome.ids.setdefault(key, answer.json()["id"])
-            assert previous == answer.json()["id"], "one key, two submissions"
-        elif answer.status_code == 422:
-            outcome.refused.add(key)
-        else:
-            outcome.unknown.add(key)
-
-    async def client_loop(client: httpx.AsyncClient) -> None:
-        while not queue.empty():
-            if stop_after and len(outcome.acked) >= stop_after:
-                return
-            index = queue.get_nowait()
-            key = f"{prefix}-{index}"
-            data, _ = _submission(index, base)
-            if index % 20 == 7:  # a double click: the same request twice at once
-                await asyncio.gather(send(client, key, data), send(client, key, data))
-            else:
-                await send(client, key, data)
-
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as client:
-        await asyncio.gather(*(client_loop(client) for _ in range(CLIENTS)))
 
 
 def test_load_then_sigkill_loses_nothing_acknowledged(spawn_server: Any, tmp_path: Path) -> None:
@@ -95,7 +34,7 @@ def test_load_then_sigkill_loses_nothing_acknowledged(spawn_server: Any, tmp_pat
     server = spawn_server(db, port, "--workers", "2")
     started = time.monotonic()
     first = Outcome()
-    asyncio.run(_load(url, "a", TOTAL, first))
+    asyncio.run(load([url], "a", TOTAL, first))
     elapsed = time.monotonic() - started
     assert elapsed < TIME_LIMIT_S
     assert not first.unknown, f"{len(first.unknown)} requests failed without an answer"
@@ -111,7 +50,7 @@ def test_load_then_sigkill_loses_nothing_acknowledged(spawn_server: Any, tmp_pat
     second = Outcome()
 
     async def cut() -> None:
-        task = asyncio.create_task(_load(url, "b", 4000, second))
+        task = asyncio.create_task(load([url], "b", 4000, second))
         while len(second.acked) < 1000 and not task.done():
             await asyncio.sleep(0.01)
         kill_group(server)
