@@ -50,6 +50,13 @@ import click
 @click.option("--public-url", default="", help="The address citizens see (for resume links).")
 @click.option("--secure-cookies", is_flag=True, help="Mark cookies Secure (behind HTTPS).")
 @click.option("--access-log", is_flag=True, help="Log each request (route, status, time).")
+@click.option(
+    "--rate-limit",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, 1_000_000),
+    help="Posts a minute per client address (0: no limit); more get 429.",
+)
 def serve(
     library: str | None,
     host: str,
@@ -64,6 +71,7 @@ def serve(
     public_url: str,
     secure_cookies: bool,
     access_log: bool,
+    rate_limit: int,
 ) -> None:
     """Serve the forms of LIBRARY (default: the library formlang ships) over HTTP.
 
@@ -93,6 +101,7 @@ def serve(
         public_url=public_url,
         secure_cookies=secure_cookies,
         access_log=access_log,
+        rate_limit=rate_limit,
     )
     try:
         storage = open_storage(db)

@@ -31,6 +31,7 @@ from starlette.routing import BaseRoute
 
 from formlang.service.config import Config, from_env
 from formlang.service.library import Library
+from formlang.service.limits import RateLimit
 from formlang.service.logs import AccessLog, log_event, setup_logging
 from formlang.service.security import BodyLimit, SecurityHeaders, Signer
 from formlang.service.storage import Storage, open_storage
@@ -95,6 +96,7 @@ def create_app(config: Config, storage: Storage | None = None) -> Starlette:
         routes=routes,
         middleware=[
             *([Middleware(AccessLog)] if config.access_log else []),
+            *([Middleware(RateLimit, per_minute=config.rate_limit)] if config.rate_limit else []),
             Middleware(SecurityHeaders),
             Middleware(BodyLimit, limit=config.max_body),
         ],

@@ -36,6 +36,7 @@ class Config:
     secure_cookies: bool = False  # set behind HTTPS (a reverse proxy)
     public_url: str = ""  # the address shown in links that leave the site (resume links)
     access_log: bool = False  # a log line per request (route template, status, time)
+    rate_limit: int = 0  # posts a minute per client address (formlang.service.limits); 0: none
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_env(self) -> str:

@@ -53,6 +53,7 @@ def _errors(*codes: int) -> dict[str, Any]:
         409: "idempotency key used for another request",
         413: "request too large",
         415: "unsupported content type",
+        429: "too many posts from this address (with --rate-limit; see Retry-After)",
     }
     return {str(c): _json({"$ref": "#/components/schemas/Error"}, words[c]) for c in codes}
 
@@ -151,7 +152,7 @@ def document(form_ids: list[str]) -> dict[str, Any]:
                             },
                             "the errors of form.validate",
                         ),
-                        **_errors(400, 404, 409, 413, 415),
+                        **_errors(400, 404, 409, 413, 415, 429),
                     },
                 }
             },

@@ -106,21 +106,41 @@ class BodyLimit:
 
 
 async def too_large(scope: Scope, send: Send) -> None:
+    await refuse(
+        scope,
+        send,
+        413,
+        "request_too_large",
+        "Die Anfrage ist zu groß.",
+        "The request is too large.",
+    )
+
+
+async def refuse(
+    scope: Scope,
+    send: Send,
+    status: int,
+    code: str,
+    german: str,
+    english: str,
+    headers: tuple[tuple[bytes, bytes], ...] = (),
+) -> None:
+    """Answers before the application does: JSON for the API, plain text in both languages
+    for a browser (the form's language is not known yet)."""
     api = scope.get("path", "").startswith("/api/")
     body = (
-        json.dumps({"error": "request_too_large", "message": "The request is too large."})
-        if api
-        else "Die Anfrage ist zu groß. / The request is too large."
+        json.dumps({"error": code, "message": english}) if api else f"{german} / {english}"
     ).encode()
     kind = b"application/json" if api else b"text/plain; charset=utf-8"
     await send(
         {
             "type": "http.response.start",
-            "status": 413,
+            "status": status,
             "headers": [
                 (b"content-type", kind),
                 (b"content-length", str(len(body)).encode()),
                 (b"connection", b"close"),
+                *headers,
                 *HEADERS,
             ],
         }
