@@ -198,17 +198,19 @@ _BBAN = {"n": "\\d", "a": "[A-Z]", "c": "[A-Z0-9]", "e": " "}
 _BBAN_SPEC = re.compile(r"(\d+)(!?)([nace])")
 
 
-def iban_table() -> dict[str, list[Any]]:
-    """Each country's IBAN length and BBAN pattern, as `schwifty.IBAN` checks them.
+def iban_countries() -> str:
+    """The IBANs `schwifty.IBAN` accepts but for their check digits, as one pattern.
 
-    The pattern is schwifty's, made from the country's BBAN format ("8!n10!n"
-    -> `\\d{8}\\d{10}`), with `[A-Z0-9]` for schwifty's `[A-Za-z0-9]`: the same on
-    an IBAN in its canonical spelling, which is checked first.
+    Each country's BBAN pattern is schwifty's, made from its BBAN format ("8!n10!n" ->
+    `\\d{8}\\d{10}`), with `[A-Z0-9]` for schwifty's `[A-Za-z0-9]`: the same on an IBAN in
+    its canonical spelling, which is checked first. Where the format leaves the length open
+    ("11c": one to eleven), a look-ahead holds the IBAN to its country's length; check digits
+    00, 01 and 99 are refused (schwifty computes them: 02 to 98).
     """
     from schwifty import registry
     from schwifty.exceptions import SchwiftyException
 
-    table: dict[str, list[Any]] = {}
+    out: list[str] = []
     for country in _country_codes():
         try:
             spec = registry.get_iban_spec(country)
@@ -216,8 +218,13 @@ def iban_table() -> dict[str, list[Any]]:
             continue
         if spec.regex.pattern != registry.convert_bban_spec_to_regex(spec.bban_spec):
             raise ValueError(f"schwifty checks {country} IBANs with a pattern of its own")
-        table[country] = [spec.iban_length, _BBAN_SPEC.sub(_bban_part, spec.bban_spec)]
-    return table
+        parts = _BBAN_SPEC.findall(spec.bban_spec)
+        exact = (
+            all(e for _, e, _ in parts) and sum(int(n) for n, _, _ in parts) + 4 == spec.iban_length
+        )
+        length = "" if exact else f"(?=[^]{{{spec.iban_length - 2}}}$)"
+        out.append(f"{country}{length}..{_BBAN_SPEC.sub(_bban_part, spec.bban_spec)}")
+    return f"(?!..(?:0[01]|99))(?:{'|'.join(out)})"
 
 
 def _bban_part(match: re.Match[str]) -> str:
@@ -226,7 +233,7 @@ def _bban_part(match: re.Match[str]) -> str:
 
 
 def bic_countries() -> str:
-    """The country codes `schwifty.BIC` accepts, one after the other: "ADAEAF…"."""
+    """The BICs whose country `schwifty.BIC` accepts, as a pattern: `[^]{4}(?:AD|AE|…)[^]*`."""
     from schwifty import BIC
     from schwifty.exceptions import SchwiftyException
 
@@ -237,4 +244,4 @@ def bic_countries() -> str:
         except SchwiftyException:
             continue
         found.append(country)
-    return "".join(found)
+    return f"[^]{{4}}(?:{'|'.join(found)})[^]*"

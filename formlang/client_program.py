@@ -4,11 +4,11 @@ Validator stage, for the HTML renderer. `client_program(form, lang)` gives
 everything `renderers/html/static/formlang.js` needs to reach the verdict of
 `Validator.validate(data, lang, today)`: the tree of `effective.compile_nodes`
 (page conditions folded into their children's), the rules, the message
-templates in `lang`, and the check tables of IBAN and BIC, generated from
-schwifty's own registry. Labels and messages are resolved to `lang` here.
+templates in `lang`, and the patterns of IBANs and BICs by country, generated
+from schwifty's own registry. Labels and messages are resolved to `lang` here.
 
 The runtime is sent with every page and kept small (under 15,000 bytes
-minified was the goal; tests/test_js_runtime.py holds its budget), so whatever
+minified: tests/test_js_runtime.py holds that budget), so whatever
 is the same for every submission is worked out here: the walk of each
 reference, the checks of each field with their codes and the wording of their
 limits, the order of the elements. Operators, functions and the tests of a
@@ -19,10 +19,11 @@ The keys are short, as the program is embedded in every page:
 - program: `lang` (and `de`: whether it is German), `nodes`, `rules`, `files` (the .form files that locations
   name by number), `order` ([dotted path, place in the form] of each data
   element, for the order of errors), `messages` (code -> template),
-  `patterns` (field kind -> the JavaScript source of its canonical spelling),
+  `patterns` (field kind -> the JavaScript source of its canonical spelling;
+  when a field needs them also `iban_countries`, the IBANs of every country
+  but for their check digits, and `bic_countries`, the BICs of every country),
   `file` (key of a file value -> the pattern of its text, when a field takes
-  files), `iban` (country -> [IBAN length, BBAN pattern]) and `bic` (the
-  country codes, one string), the last two only when a field needs them.
+  files).
 - node: `n` name, `f` dotted path, `k` kind (0 field, 1 computed, 2 group,
   3 repeat, 4 alternative), `w` condition, `l` label, `s` location in the
   .form file ("file number:line:column"), `c` children (an alternative's: its
@@ -69,7 +70,7 @@ import re
 from typing import Any
 
 from formlang import ir
-from formlang.client_exprs import bic_countries, expr, iban_table, js_pattern, operation
+from formlang.client_exprs import bic_countries, expr, iban_countries, js_pattern, operation
 from formlang.messages import CATALOG, format_limit, format_size
 from formlang.pointers import escape
 from formlang.schema_fields import (
@@ -85,11 +86,9 @@ from formlang.validate import _relative_code, _required_code
 
 Json = dict[str, Any]
 
-# The message codes a submission can give, besides those of the field kinds in the form.
+# The message codes a submission can give, besides those of the field kinds in the form; not
+# those of a submission no page sends (not_an_object, too_deep, too_large): the server's alone.
 _ALWAYS = (
-    "not_an_object",
-    "too_deep",
-    "too_large",
     "unknown_field",
     "hidden_value",
     "computed_value",
@@ -130,7 +129,7 @@ _KINDS = {ir.Field: 0, ir.Computed: 1, ir.Group: 2, ir.Repeat: 3, ir.Alternative
 TESTS = (
     "integer", "bounds", "at_most", "at_least", "decimal", "temporal", "text", "spelled",
     "pattern", "string", "strings", "boolean", "true", "file", "codes", "unique", "fewest",
-    "most", "size", "media", "iban", "bic", "tax_id",
+    "most", "size", "media", "iban", "tax_id",
 )
 # fmt: on
 STOP, CLEAN = 1, 2
@@ -139,6 +138,7 @@ _CHECKSUMS = {
     FieldKind.BIC: "type_bic",
     FieldKind.TAX_ID: "tax_id_checksum",
 }
+_COUNTRIES = {FieldKind.IBAN: "iban_countries", FieldKind.BIC: "bic_countries"}
 _TEMPORAL = (FieldKind.DATE, FieldKind.TIME, FieldKind.DATETIME)
 
 
@@ -178,9 +178,9 @@ class _Compiler:
         if FieldKind.FILE in self.kinds:
             out["file"] = file_patterns()
         if FieldKind.IBAN in self.kinds:
-            out["iban"] = iban_table()
+            out["patterns"]["iban_countries"] = iban_countries()
         if FieldKind.BIC in self.kinds:
-            out["bic"] = bic_countries()
+            out["patterns"]["bic_countries"] = bic_countries()
         return out
 
     # ---- the tree of nodes ------------------------------------------------------------------
@@ -321,7 +321,9 @@ class _Compiler:
         if c.pattern is not None:
             message = c.pattern_message.get(lang) if c.pattern_message else ""
             out.append(check("pattern", "pattern", 0, js_pattern(c.pattern), "", message))
-        if kind in _CHECKSUMS:
+        if kind in _COUNTRIES:  # the country and its length, a pattern of the program's
+            out.append(check("spelled", _CHECKSUMS[kind], CLEAN, _COUNTRIES[kind]))
+        if kind in (FieldKind.IBAN, FieldKind.TAX_ID):  # check digits
             out.append(check(kind.value, _CHECKSUMS[kind], CLEAN))
         return out
 

@@ -27,7 +27,7 @@ from typing import Any
 from formlang import ir
 from formlang._data import data_path
 from formlang.html_model import Section, Words
-from formlang.html_texts import show_value, texts
+from formlang.html_texts import locale, show_value, texts
 from formlang.html_view import ViewBuilder
 
 ASSETS = ("formlang.css", "formlang.js")
@@ -214,14 +214,72 @@ def _merge_computed(data: dict[str, Any], computed: Mapping[str, Any] | None) ->
     return dict(merge(data, computed))
 
 
+# How formlang.js finds its way around the page these templates render: selectors, classes
+# and attributes, sent with the program ("ui") so that the script need not spell them.
+_WIRING: dict[str, Any] = {
+    "root": "[data-fl-root]",
+    "summary": "[data-fl-error-summary]",
+    "path": "[data-fl-path]",
+    "reads": "[data-fl-kind]:not(.fl-computed)",  # the inputs of a field, read into the data
+    "controls": "input:not([type=hidden]),select,textarea",
+    "inputs": "input,select,textarea",
+    "checked": "input:checked",
+    "kept": "[type=hidden]",  # the description of a file already uploaded
+    "media": "application/octet-stream",  # a file's media type when the browser names none
+    "hidden": "[hidden],template",
+    "row": "[data-fl-row]",
+    "rows": "[data-fl-rows]",
+    "repeat": "[data-fl-repeat]",
+    "template": ":scope>template",
+    "button": "[data-fl-add],[data-fl-remove]",
+    "add": ":scope>[data-fl-add]",
+    "remove": ":scope>[data-fl-remove]",
+    "renumbered": [  # the attributes that name a row's index
+        "name",
+        "id",
+        "for",
+        "value",
+        "aria-describedby",
+        "aria-labelledby",
+        "data-fl-path",
+        "data-fl-scope",
+    ],
+    "alternative": "[data-fl-alternative]",
+    "branch": "[data-fl-branch]",
+    "when": "[data-fl-when]",
+    "output": "output[data-fl-computed]",
+    "message": ".fl-error-message",
+    "messageOf": ":scope>.fl-error-message,:scope>fieldset>.fl-error-message",
+    "boxes": ":scope.fl-field :is(.fl-input,select,textarea)",  # a field's inputs, marked wrong
+    "marked": ".fl-field--error,[aria-invalid]",
+    "marks": ["fl-field--error", "fl-input--error"],
+    "invalid": "aria-invalid",
+    "unseen": "fl-visually-hidden",
+    "js": "fl-js",
+}
+# The Intl options that write a computed value of a kind as html_texts.show_value does.
+_FORMATS = {
+    "money": {"style": "currency", "currency": "EUR"},
+    "decimal": {"maximumFractionDigits": 20},
+    "integer": {"maximumFractionDigits": 20},
+    "date": {"dateStyle": "long", "timeZone": "UTC"},
+}
+
+
 def program_json(form: ir.Form, lang: str) -> str:
-    """The browser's program and wording as JSON that cannot end its `<script>` element."""
+    """The browser's program, wording and wiring as JSON that cannot end its `<script>`."""
     from formlang.client_program import client_program
 
     words = texts(lang)
+    shown = {e.type.kind.value for e in ir.walk(form.children) if isinstance(e, ir.Computed)}
     payload = {
         "program": client_program(form, lang),
-        "texts": {k: words[k] for k in ("error_prefix", "error_summary", "remove", "row")},
+        "texts": {k: words[k] for k in ("error_prefix", "remove", "yes", "no")},
+        "ui": {
+            **_WIRING,
+            "formats": {kind: _FORMATS[kind] for kind in sorted(shown) if kind in _FORMATS},
+            "locale": locale(lang).replace("_", "-"),
+        },
     }
     text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -6,8 +6,10 @@
  * formlang.state(program, data, today) -> {visible: {pointer: bool}, computed: {pointer: value}}
  * formlang.evaluate(expr, {data, today, rows}) -> the value of one program expression, as JSON
  * formlang.today() -> today in Europe/Berlin, "YYYY-MM-DD"
- * `program` is formlang.client_program.client_program(form, lang); `today` is "YYYY-MM-DD"
- * (default: today in Europe/Berlin). docs/browser-runtime.md describes both.
+ * `program` is formlang.client_program.client_program(form, lang); `data` an object as a page
+ * makes it from its inputs (what no page sends, not an object, too deep or too large, is the
+ * server's to refuse); `today` is "YYYY-MM-DD" (default: today in Europe/Berlin).
+ * docs/browser-runtime.md describes them.
  *
  * Values while evaluating: Dec (a number, exact: m × 10**e with a BigInt m; 28 significant
  * digits in arithmetic, like Python's default decimal context), Tm (a date, a time or both:
@@ -17,22 +19,24 @@
  *
  * The file is sent with every page, so it has a budget in bytes minified with terser
  * (tests/test_js_runtime.py; docs/browser-runtime.md has the sizes). So what is the same for
- * every submission is worked out in Python
- * (formlang/client_program.py: the walk of a reference, the codes and wording of fixed limits,
- * the order of the elements), and the code is written for the minifier: arrow functions whose
- * locals are default parameters (`(a, b, x = f(a)) => …`, one expression instead of
- * `{ const …; return … }`; never on a callback that is given more arguments), shared helpers,
- * no long string twice, constructors as plain functions.
+ * every submission is worked out in Python (formlang/client_program.py: the walk of a
+ * reference, the codes and wording of fixed limits, the order of the elements, the patterns of
+ * IBANs and BICs by country), the page brings its own wiring (selectors, classes, attributes and
+ * formats: `ui` from formlang/html_render.py), and the code is written for the minifier: arrow
+ * functions whose locals are default parameters (`(a, b, x = f(a)) => …`, one expression
+ * instead of `{ const …; return … }`; never on a callback that is given more arguments), shared
+ * helpers, no long string twice (DATE, TIME, DATETIME), constructors as plain functions.
  */
 (() => {
   const isArr = Array.isArray;
   const keys = Object.keys;
   const isInt = Number.isInteger;
-  const own = (o, k) => ({}).hasOwnProperty.call(o, k);
+  const own = Object.hasOwn;
   const isObj = v => v != null && Object.getPrototypeOf(v) == Object.prototype; // a JSON object
   const get = (o, k) => (isObj(o) && own(o, k) ? o[k] : null);
   const str = v => typeof v == 'string';
   const bool = v => typeof v == 'boolean';
+  const isNum = v => typeof v == 'number';
   const tp = a => ((a.t = 1), a); // a tuple
   const fail = () => { throw 0 };
   const tryNull = f => { try { return f() } catch { return null } };
@@ -87,6 +91,7 @@
     (m < 0 ? '-' : '') + (e < 0 ? s.slice(0, e) + '.' + s.slice(e) : s);
 
   // ---- dates, times, durations ----
+  const DATE = 'date', TIME = 'time', DATETIME = 'datetime'; // the kinds of a Tm
   const Tm = function (k, t) { this.k = k; this.t = t }; // k: date, time, datetime; t: ms since 1970, no time zone
   const Du = function (m, d) { this.m = m; this.d = d };
   const isT = v => v instanceof Tm;
@@ -100,16 +105,16 @@
   // the canonical spellings only: 2024-02-29, 08:30[:05], 2024-02-29T08:30[:05]; a day that does
   // not exist (2023-02-29) is written back as another
   const parseT = (k, v, [, y, mo, d, T, h, mi, s = 0] = (str(v) && TM.exec(v)) || [1], t = (y ? dayAt(y, mo, d) : 0) + (h ? ((h * 60 + +mi) * 60 + +s) * 1e3 : 0)) =>
-    !(k == 'date' ? y && !T && !h : k == 'time' ? !y && !T && h : y && T && h) || (y && (y < 1 || isoAt(t).slice(0, 10) != v.slice(0, 10))) || h > 23 || mi > 59 || s > 59 ? null : new Tm(k, t);
+    !(k == DATE ? y && !T && !h : k == TIME ? !y && !T && h : y && T && h) || (y && (y < 1 || isoAt(t).slice(0, 10) != v.slice(0, 10))) || h > 23 || mi > 59 || s > 59 ? null : new Tm(k, t);
   // 2024-02-29, 08:30 (seconds when not zero, or `full`), 2024-02-29T08:30
-  const iso = (v, full, x = isoAt(v.t), e = full || v.t % 6e4 ? 19 : 16) => (v.k == 'time' ? x.slice(11, e) : x.slice(0, v.k == 'date' ? 10 : e));
+  const iso = (v, full, x = isoAt(v.t), e = full || v.t % 6e4 ? 19 : 16) => (v.k == TIME ? x.slice(11, e) : x.slice(0, v.k == DATE ? 10 : e));
   const inRange = t => (isoAt(t) > '0001' && isoAt(t)[4] == '-' ? t : fail()); // years 1 to 9999
   // evaluate.shift: the months first (to a month's last day at most), then the days
-  const shift = (v, du, [y, m, d] = v.k == 'time' ? fail() : ymd(v.t), [Y, N] = ymd(inRange(dayAt(y, m + du.m, 1)))) =>
+  const shift = (v, du, [y, m, d] = v.k == TIME ? fail() : ymd(v.t), [Y, N] = ymd(inRange(dayAt(y, m + du.m, 1)))) =>
     new Tm(v.k, inRange(dayAt(Y, N, Math.min(d, ymd(dayAt(Y, N + 1, 0))[2])) + du.d * DAY) + v.t - dayAt(y, m, d));
   // now in Europe/Berlin, "2024-02-29T08:30:05" (Swedish writes it as ISO does, with a space)
   const berlin = () => new Date().toLocaleString('sv', { timeZone: 'Europe/Berlin' }).replace(' ', 'T');
-  const day = t => (isT(t) ? t : parseT('date', t) || parseT('date', berlin().slice(0, 10)));
+  const day = t => (isT(t) ? t : parseT(DATE, t) || parseT(DATE, berlin().slice(0, 10)));
 
   // ---- comparing ----
   const sgn = x => (x > 0) - (x < 0);
@@ -170,18 +175,18 @@
   ].map((f, i) => (i < STRICT ? f : (...a) => (a.includes(null) ? null : tryNull(() => f(...a)))));
   const only = test => v => (test(v) ? v : null);
   const R = { // submitted JSON -> a value, by a reference's "type"; anything malformed is unknown
-    decimal: v => (str(v) || typeof v == 'number' ? pyDec('' + v) : null),
+    decimal: v => (str(v) || isNum(v) ? pyDec('' + v) : null),
     integer: v => (isInt(v) || typeof v == 'bigint' ? int(v) : null),
     text: only(str),
     boolean: only(bool),
     codes: v => (isArr(v) ? tp([...v]) : null),
     branch: v => (isObj(v) && keys(v).length == 1 ? keys(v)[0] : null), // the chosen branch
   };
-  for (const k of ['date', 'time', 'datetime']) R[k] = v => parseT(k, v);
+  for (const k of [DATE, TIME, DATETIME]) R[k] = v => parseT(k, v);
   const flat = v => tp(v.flatMap(x => (isArr(x) ? x : x == null ? [] : [x])));
 
   const ev = (x, c) => {
-    if (x == null || typeof x != 'object') return typeof x == 'number' ? int(x) : x;
+    if (x == null || typeof x != 'object') return isNum(x) ? int(x) : x;
     if (isArr(x)) return tp(x.map(v => ev(v, c)));
     const { op, args } = x, f = R[x.type];
     if (x.ref) { // evaluate._ref: from the data or a current row; null: the rows fan out
@@ -199,7 +204,7 @@
     if (op == TODAY) return c.t;
     if (op == NOW) { // on the real today the time now, on another day its midnight
       const now = berlin();
-      return now.startsWith(iso(c.t)) ? parseT('datetime', now) : new Tm('datetime', c.t.t);
+      return now.startsWith(iso(c.t)) ? parseT(DATETIME, now) : new Tm(DATETIME, c.t.t);
     }
     if (op != null) { // a call typed integer gives an int for a whole number, one typed decimal a Decimal
       const v = F[op](...args.map(v => ev(v, c)));
@@ -216,13 +221,6 @@
   const yes = (x, c) => x === undefined || ev(x, c) === true;
 
   // ---- checking one value (formlang/values.py) ----
-  // schwifty.IBAN: length, BBAN, check digits (ISO 7064 mod 97-10; schwifty computes them, 02 to
-  // 98, so 00, 01 and 99 are wrong even where the remainder is right)
-  const iban = (c, v) => !!c && c[0] == v.length && re(c[1]).test(v.slice(4)) && !/^..(0[01]|99)/.test(v) &&
-    BigInt((v.slice(4) + v.slice(0, 4)).replace(/[A-Z]/g, x => parseInt(x, 36))) % 97n == 1;
-  // stdnum.de.idnr: one digit twice or thrice in the first ten, ISO 7064 mod 11,10
-  const taxId = (v, k = [...'0123456789'].map(d => v.slice(0, 10).split(d).length - 1).filter(x => x > 1)) =>
-    k.length == 1 && k[0] < 4 && [...v].reduce((s, d) => ((((s || 10) * 2) % 11) + +d) % 10, 5) == 1;
   const STOP = 1; // a check whose failure ends the checking; above: run only when none failed
   const TESTS = [ // of a field's value, by number: formlang/client_program.py TESTS
     /* 0 integer */ isInt,
@@ -230,10 +228,10 @@
     /* 2 at_most */ (v, most) => v <= most,
     /* 3 at_least */ (v, least) => v >= least,
     // a JSON number or a decimal string, as a decimal string; a date or a time; with bounds
-    /* 4 decimal */ (v, kind, P, bounds, s = str(v) ? v : typeof v == 'number' ? fix(pyDec('' + v)) : '') => re(P.patterns[kind]).test(s) && (bounds(pyDec(s)), s),
+    /* 4 decimal */ (v, kind, P, bounds, s = str(v) ? v : isNum(v) ? fix(pyDec('' + v)) : '') => re(P.patterns[kind]).test(s) && (bounds(pyDec(s)), s),
     /* 5 temporal */ (v, kind, P, bounds, x = parseT(kind, v)) => x && (bounds(x), true),
     /* 6 text */ v => str(v) && !/\p{Cs}/u.test(v), // a lone surrogate is no text
-    /* 7 spelled */ (v, kind, P) => re(P.patterns[kind]).test(v), // its kind's spelling
+    /* 7 spelled */ (v, kind, P) => re(P.patterns[kind]).test(v), // its kind's spelling; an IBAN's or BIC's country
     /* 8 pattern */ (v, p) => re(p).test(v),
     /* 9 string */ str,
     /* 10 strings */ v => isArr(v) && v.every(str),
@@ -247,18 +245,20 @@
     /* 17 most */ (v, most) => v.length <= most,
     /* 18 size */ (v, most) => v.size <= most,
     /* 19 media */ (v, p) => re(p).test(v.media_type),
-    /* 20 iban */ (v, _, P) => iban(P.iban[v.slice(0, 2)], v),
-    /* 21 bic */ (v, _, P) => P.bic.match(/../g).includes(v.slice(4, 6)),
-    /* 22 tax_id */ v => taxId(v),
+    // schwifty.IBAN's check digits (ISO 7064 mod 97-10), after the pattern of its country
+    /* 20 iban */ v => BigInt((v.slice(4) + v.slice(0, 4)).replace(/[A-Z]/g, x => parseInt(x, 36))) % 97n == 1,
+    // stdnum.de.idnr: one digit twice or thrice in the first ten, ISO 7064 mod 11,10
+    /* 21 tax_id */ (v, k = [...'0123456789'].map(d => v.slice(0, 10).split(d).length - 1).filter(x => x > 1)) =>
+      k.length == 1 && k[0] < 4 && [...v].reduce((s, d) => ((((s || 10) * 2) % 11) + +d) % 10, 5) == 1,
   ];
 
   // ---- the validator (formlang/validate.py), with the effective data (formlang/effective.py).
   // Names are identifiers: only an unknown key needs escaping in a pointer. ----
   const FIELD = 0, COMPUTED = 1, GROUP = 2, REPEAT = 3, ALTERNATIVE = 4; // a node's `k`
   // messages.format_limit
-  const limitText = (v, de, [y, m, d] = isT(v) ? ymd(v.t) : [], [i, f] = isD(v) ? fix(v).split('.') : []) =>
-    isT(v) ? (v.k == 'time' ? iso(v).slice(0, 5) : v.k == 'datetime' ? iso(v, 1).replace('T', ' ') : de ? pad(d) + '.' + pad(m) + '.' + y : iso(v))
-      : !isD(v) ? '' + v : de ? i.replace(/\B(?=(\d{3})+(?!\d))/g, '.') + (f ? ',' + f : '') : fix(v);
+  const limitText = (v, de, [y, m, d] = isT(v) ? ymd(v.t) : []) =>
+    isT(v) ? (v.k == TIME ? iso(v).slice(0, 5) : v.k == DATETIME ? iso(v, 1).replace('T', ' ') : de ? pad(d) + '.' + pad(m) + '.' + y : iso(v))
+      : !isD(v) ? '' + v : de ? fix(v).replace('.', ',').replace(/\d+/, i => i.replace(/\B(?=(\d{3})+$)/g, '.')) : fix(v);
   const ruleRows = (data, scope) => // pointers.rule_rows: [rows, data, pointer]
     scope.reduce((all, name, i) => all.flatMap(([rows, cur, p], _, __, v = get(cur, name), here = p + '/' + name) =>
       i + 1 < scope.length && !isArr(v) ? [[rows, v, here]] : (isArr(v) ? v : []).flatMap((row, j) => (isObj(row) ? [[[...rows, row], row, here + '/' + j]] : []))), [[[], data, '']]);
@@ -266,24 +266,20 @@
   const run = (P, data, t, S) => { // S: collects visibility and computed values for state()
     t = day(t);
     const places = new Map(P.order), found = [], invalid = [];
-    // pointers.rank, flat: [1, place, 0, row, …]
-    const rank = (ptr, names = []) => parts(ptr).flatMap(p => (DIGITS.test(p) && names[0] != null ? [0, +p] : (names.push(p), [1, places.get(names.join('.')) ?? places.size])));
+    // pointers.rank, flat: [1, place, 0, row, …] as a string of UTF-16 code units (rows and places
+    // stay below 65,536), which sorts as the list does
+    const rank = (ptr, names = []) => String.fromCharCode(...parts(ptr).flatMap(p => (DIGITS.test(p) && names[0] != null ? [0, +p] : (names.push(p), [1, places.get(names.join('.')) ?? places.size]))));
     // n: a node, a rule, or {f, u} for an unknown key; a limit of money to the cent
-    const problem = (path, code, n = {}, x, severity = 'error', text, name = n.u || '', label = n.l ?? name, vals = { label, name, limit: x == null ? '' : limitText(n.t == 'money' && isD(x) ? rd(x.m, 1n, x.e, -2, 1) : x, P.de) }) =>
+    const problem = (path, code, n = {}, x, text, severity = 'error', name = n.u || '', label = n.l ?? name, vals = { label, name, limit: x == null ? '' : limitText(n.t == 'money' && isD(x) ? rd(x.m, 1n, x.e, -2, 1) : x, P.de) }) =>
       found.push([rank(path), {
         path, field: n.f || '', label, code, message: text || P.messages[code].replace(/\{(\w+)\}/g, (_, k) => vals[k]),
         severity, location: n.s ? n.s.replace(/^\d+/, i => P.files[i]) : null,
       }]);
-    const warn = (path, code, n) => problem(path, code, n, null, 'warning');
-    const result = (data, errors = found.sort(([a], [b]) => { let i = 0; while (a[i] != null && a[i] == b[i]) i++; return (a[i] ?? -1) - (b[i] ?? -1) }).map(e => e[1])) =>
+    const warn = (path, code, n) => problem(path, code, n, null, null, 'warning');
+    const result = (data, errors = found.sort(([a], [b]) => (a > b) - (a < b)).map(e => e[1])) =>
       ({ ok: !errors.some(e => e.severity == 'error'), errors, data });
-    // validate._too_much: its stack, as a walk that takes the last item first
-    let count = 0;
-    const tooMuch = (v, d = 0) => (d > 64 ? 'too_deep'
-      : (count += (v = isArr(v) ? v : isObj(v) ? Object.values(v) : []).length) > 1e5 ? 'too_large'
-        : v.reduceRight((found, x) => found || tooMuch(x, d + 1), 0));
-    const refused = isObj(data) ? tooMuch(data) : 'not_an_object';
-    if (refused) return problem('', refused), result({});
+    // `data` is an object as a page makes it: what no page sends (not an object, too deep, too
+    // large: validate._too_much) is left to the server, which refuses it before it reads it
 
     // the effective data: what is shown and given, defaults, computed values; in the last
     // round (`fin`), the warnings and errors of what is left out. undefined: left out
@@ -359,7 +355,7 @@
     // canonical spelling; after a problem, as it was (and the rules read it as empty)
     const check = (n, given, h, v = given) => {
       let bad = 0;
-      const no = (code, lim, text) => { bad++; problem(h, code, n, lim, 'error', text) };
+      const no = (code, lim, text) => { bad++; problem(h, code, n, lim, text) };
       const [min, max, step] = ['min', 'max', 'step'].map(k => k in n && ev(n[k], ctx({}, t)));
       const bounds = x => { // of a number, a date or a time
         try { // a bound of another type stops the comparing, like Python's TypeError
@@ -390,7 +386,7 @@
     for (const r of P.rules) {
       for (const [rows, , p] of ruleRows(eff, r.sc)) {
         const c = ctx(eff, t, rows);
-        if (yes(r.w, c) && ev(r.x, c) === false) problem(p + r.p, 'rule', r, null, r.v, r.m);
+        if (yes(r.w, c) && ev(r.x, c) === false) problem(p + r.p, 'rule', r, null, r.m, r.v);
       }
     }
     return result(out);
@@ -420,16 +416,14 @@
         : kind == 'decimal' || kind == 'money' ? (n ? n.replace(/^\+/, '') : text)
           : kind == 'boolean' ? text == 'true' || (text != 'false' && text)
             : kind == 'consent' ? text == 'true' || null
-              : kind == 'time' && t ? pad(+t[1]) + ':' + t[2] : text;
+              : kind == TIME && t ? pad(+t[1]) + ':' + t[2] : text;
 
   if (typeof document != 'undefined') {
+    const doc = document;
     const $$ = (el, sel) => [...el.querySelectorAll(sel)];
     const each = (el, sel, f) => $$(el, sel).forEach(f);
     const q = (el, sel) => el.querySelector(sel);
     const at = e => e.dataset.flPath; // a JSON pointer
-    const fl = name => `[data-fl-${name}]`;
-    const INPUTS = 'input,select,textarea';
-    const CONTROLS = 'input:not([type=hidden]),select,textarea';
     const put = (data, path, value, p = parts(path), last = p.pop()) =>
       (p.reduce((h, k, i) => h[k] || (h[k] = DIGITS.test(p[i + 1] ?? last) ? [] : {}), data)[last] = value);
     // a value is put only when given (an empty group or row is never made), so what is left to
@@ -440,103 +434,103 @@
       if (isObj(v)) for (const k of keys(v)) if ((v[k] = prune(v[k], rows)) === undefined) delete v[k];
       return v;
     };
-    const el = (tag, text, cls = '') => Object.assign(document.createElement(tag), { className: cls, textContent: text });
-    const rowsOf = rep => [...q(rep, fl('rows')).children];
+    const el = (tag, text, cls = '') => Object.assign(doc.createElement(tag), { className: cls, textContent: text });
 
-    const init = form => {
-      const root = form.closest(fl('root')), sum = q(root, fl('error-summary')), on = (type, f, e = form) => e.addEventListener(type, f);
-      const { program, texts: words } = JSON.parse(q(form, fl('program')).textContent);
-      const lang = form.closest('[lang]').lang.slice(0, 2), prefix = words.error_prefix;
+    // The page's wiring (its selectors, classes and attributes: `ui`) and words (`texts`) come
+    // with the program, from formlang/html_render.py, which renders the page they describe.
+    const init = (form, { program: P, texts: words, ui: U } = JSON.parse(q(form, '[data-fl-program]').textContent)) => {
+      const root = form.closest(U.root), sum = q(root, U.summary), on = (type, f, e = form) => e.addEventListener(type, f);
+      const lang = P.lang, prefix = words.error_prefix;
       const all = (sel, f) => each(form, sel, f);
-      const child = (e, name) => q(e, ':scope>' + fl(name));
+      const byPath = p => q(form, `[data-fl-path="${p}"]`);
+      const rowsOf = rep => [...q(rep, U.rows).children];
       // not inside something hidden (or a row's template) of the form
-      const shown = e => !form.contains(e.closest('[hidden],template'));
+      const shown = e => !form.contains(e.closest(U.hidden));
       // the submission the visible inputs mean: what the server reads from the same post
       const read = (rows, data = {}) => {
-        if (rows) all(fl('row'), r => shown(r) && put(data, at(r), {}));
-        all(fl('alternative'), (alt, _, __, c = q(alt, 'input:checked')) => c && shown(alt) && put(data, at(alt) + '/' + c.value, {})); // the chosen branch, even empty
-        all(fl('kind'), f => {
-          if (!shown(f) || f.matches('.fl-computed')) return;
-          const kind = f.dataset.flKind, ins = $$(f, CONTROLS), t = ins.map(i => i.value.trim());
+        if (rows) all(U.row, r => shown(r) && put(data, at(r), {}));
+        all(U.alternative, (alt, _, __, c = q(alt, U.checked)) => c && shown(alt) && put(data, at(alt) + '/' + c.value, {})); // the chosen branch, even empty
+        all(U.reads, f => {
+          if (!shown(f)) return;
+          const kind = f.dataset.flKind, ins = $$(f, U.controls), t = ins.map(i => i.value.trim());
           const two = x => x.replace(/^\d$/, '0$&'), one = ins.find(i => !/radio|checkbox/.test(i.type) || i.checked);
           let v = null;
           if (/^date/.test(kind)) {
-            if (t.join('')) v = t[2] + '-' + two(t[1]) + '-' + two(t[0]) + (kind == 'date' ? '' : 'T' + readValue('time', t[3], lang));
+            if (t.join('')) v = t[2] + '-' + two(t[1]) + '-' + two(t[0]) + (kind == DATE ? '' : 'T' + readValue(TIME, t[3], lang));
           } else if (kind == 'multichoice') {
             v = ins.filter(i => i.checked).map(i => i.value);
             if (!v.length) v = null;
           } else if (kind == 'file') {
-            const file = ins[0].files[0], kept = q(f, '[type=hidden]');
-            v = file ? { name: file.name, media_type: file.type || 'application/octet-stream', size: file.size } : kept && JSON.parse(kept.value);
+            const file = ins[0].files[0], kept = q(f, U.kept);
+            v = file ? { name: file.name, media_type: file.type || U.media, size: file.size } : kept && JSON.parse(kept.value);
           } else if (one && one.value.trim()) v = readValue(kind, one.value.trim(), lang);
           if (v != null) put(data, at(f), v);
         });
         return prune(data, rows) || {};
       };
-      const show = (v, kind, loc = lang == 'en' ? 'en-GB' : 'de-DE', N = o => new Intl.NumberFormat(loc, o).format(v)) => // as html_texts.show_value
-        kind == 'money' ? N({ style: 'currency', currency: 'EUR' })
-          : /^(decimal|integer)$/.test(kind) ? N({ maximumFractionDigits: 20 })
-            : kind == 'date' ? new Date(v + 'T00:00Z').toLocaleDateString(loc, { dateStyle: 'long', timeZone: 'UTC' })
-              : kind == 'boolean' ? (lang == 'en' ? (v ? 'Yes' : 'No') : v ? 'Ja' : 'Nein')
-                : '' + v;
+      // as html_texts.show_value: U.formats has the Intl options of each kind it formats
+      const show = (v, kind, o = U.formats[kind]) =>
+        kind == 'boolean' ? words[v ? 'yes' : 'no']
+          : !o ? '' + v
+            : kind == DATE ? new Date(v + 'T00:00Z').toLocaleDateString(U.locale, o) : Intl.NumberFormat(U.locale, o).format(v);
       // a row's names (a.0.b.1), ids (fl-a-0-b-1) and pointers (/a/0/b/1) say its index: from
       // `from` ("%i" or a number) to `to`; the names in them are identifiers
-      const renumber = (row, rep, from, to, legend = q(row, 'legend'), remove = child(row, 'remove'),
+      const renumber = (row, rep, from, to, legend = q(row, 'legend'), remove = q(row, U.remove),
         re = RegExp(`(${parts(at(rep)).join('[./-]')}[./-])${from}(?=$|[./-])`, 'g')) => {
         for (const e of [row, ...$$(row, '*')]) for (const a of e.attributes) {
-          if (/^(name|id|for|value|aria-(describedby|labelledby)|data-fl-(path|scope))$/.test(a.name)) a.value = a.value.replace(re, '$1' + to);
+          if (U.renumbered.includes(a.name)) a.value = a.value.replace(re, '$1' + to);
         }
         legend.textContent = legend.textContent.replace(/(\d+|%i)$/, to + 1);
         if (remove) remove.textContent = words.remove.replace('{}', legend.textContent);
       };
-      const update = (S = { visible: {}, computed: {} }, full = run(program, read(1), 0, S).data) => { // state() and the effective data, in one run
-        all(fl('path'), e => own(S.visible, at(e)) && (e.hidden = !S.visible[at(e)]));
-        all(fl('branch'), e => (e.hidden = q(e.parentElement, 'input:checked')?.value != e.dataset.flBranch));
-        all(fl('when'), (e, _, __, rows = []) => { // the condition of a page or an info text, in the rows around it
+      const update = (S = { visible: {}, computed: {} }, full = run(P, read(1), 0, S).data) => { // state() and the effective data, in one run
+        all(U.path, e => own(S.visible, at(e)) && (e.hidden = !S.visible[at(e)]));
+        all(U.branch, e => (e.hidden = q(e.parentElement, U.checked)?.value != e.dataset.flBranch));
+        all(U.when, (e, _, __, rows = []) => { // the condition of a page or an info text, in the rows around it
           parts(e.dataset.flScope || '').reduce((h, k) => ((h = h && h[k]), DIGITS.test(k) && rows.push(h), h), full);
           e.hidden = ev(JSON.parse(e.dataset.flWhen), ctx(full, day(), rows)) !== true;
         });
-        all('output' + fl('computed'), (o, _, __, v = S.computed[at(o.closest(fl('path')))]) => (o.textContent = v == null ? '' : show(v, o.dataset.flKind)));
-        all(fl('repeat'), (rep, _, __, n = rowsOf(rep).length) => { // no more rows than max, no fewer than min (one at least)
-          child(rep, 'add').hidden = n >= rep.dataset.flMax;
-          rowsOf(rep).forEach((r, _, __, b = child(r, 'remove')) => b && (b.hidden = n <= rep.dataset.flMin || n < 2));
+        all(U.output, (o, _, __, v = S.computed[at(o.closest(U.path))]) => (o.textContent = v == null ? '' : show(v, o.dataset.flKind)));
+        all(U.repeat, (rep, _, __, n = rowsOf(rep).length) => { // no more rows than max, no fewer than min (one at least)
+          q(rep, U.add).hidden = n >= rep.dataset.flMax;
+          rowsOf(rep).forEach((r, _, __, b = q(r, U.remove)) => b && (b.hidden = n <= rep.dataset.flMin || n < 2));
         });
       };
-      const focusIn = e => (q(e, INPUTS) || e).focus();
-      const showErrors = (errors, list = q(sum, 'ul'), field = 'fl-field--error', input = 'fl-input--error', invalid = 'aria-invalid') => {
-        all('.fl-error-message', e => { e.hidden = true; e.textContent = '' });
-        all(`.${field},[${invalid}]`, e => { e.classList.remove(field, input); e.removeAttribute(invalid) });
+      const focusIn = e => (q(e, U.inputs) || e).focus();
+      const showErrors = (errors, list = q(sum, 'ul')) => {
+        all(U.message, e => { e.hidden = true; e.textContent = '' });
+        all(U.marked, e => { e.classList.remove(...U.marks); e.removeAttribute(U.invalid) });
         list.textContent = '';
-        errors.forEach((err, _, __, where = q(form, `[data-fl-path="${err.path}"]`), c = where && q(where, CONTROLS), li = el('li', '')) => {
-          const msg = where && q(where, ':scope>.fl-error-message,:scope>fieldset>.fl-error-message');
+        errors.forEach((err, _, __, where = byPath(err.path), c = where && q(where, U.controls), li = el('li', '')) => {
+          const msg = where && q(where, U.messageOf);
           li.append(c ? el('a', err.message) : err.message);
           if (c) li.firstChild.href = '#' + c.id;
           list.append(li);
           if (!msg || !msg.hidden) return;
           msg.hidden = false;
-          msg.append(el('span', prefix, 'fl-visually-hidden'), err.message);
-          where.classList.add(field);
-          if (where.matches('.fl-field')) each(where, '.fl-input,select,textarea', i => { i.setAttribute(invalid, 'true'); i.classList.add(input) });
+          msg.append(el('span', prefix, U.unseen), err.message);
+          where.classList.add(U.marks[0]);
+          each(where, U.boxes, i => { i.setAttribute(U.invalid, 'true'); i.classList.add(U.marks[1]) }); // a field's own inputs
         });
         sum.hidden = false;
-        if (!document.title.startsWith(prefix)) document.title = prefix + document.title;
+        if (!doc.title.startsWith(prefix)) doc.title = prefix + doc.title;
         sum.focus();
       };
-      root.classList.add('fl-js');
+      root.classList.add(U.js);
       on('click', e => {
-        const b = e.target.closest(fl('add') + ',' + fl('remove'));
+        const b = e.target.closest(U.button);
         if (!b) return;
         e.preventDefault();
-        const rep = b.closest(fl('repeat')), rows = rowsOf(rep), row = b.closest(fl('row')), index = rows.indexOf(row);
-        if (b.matches(fl('add'))) { // a copy of the row template, numbered
-          const row = q(rep, ':scope>template').content.firstElementChild.cloneNode(true);
+        const rep = b.closest(U.repeat), rows = rowsOf(rep), row = b.closest(U.row), index = rows.indexOf(row);
+        if (b == q(rep, U.add)) { // add: a copy of the row template, numbered
+          const row = q(rep, U.template).content.firstElementChild.cloneNode(true);
           renumber(row, rep, '%i', rows.length);
-          q(rep, fl('rows')).append(row);
+          q(rep, U.rows).append(row);
           focusIn(row);
-        } else { // the rows after it move up
+        } else { // remove: the rows after it move up
           row.remove();
           rows.slice(index + 1).forEach((r, i) => renumber(r, rep, index + 1 + i, index + i));
-          focusIn(rows[index + 1] || rows[index - 1] || child(rep, 'add'));
+          focusIn(rows[index + 1] || rows[index - 1] || q(rep, U.add));
         }
         update();
       });
@@ -544,19 +538,19 @@
       on('input', () => update());
       // a page of a longer form (the service's page by page) answers only for its own parts;
       // a button with `formnovalidate` ("save and continue later") sends without a check
-      on('submit', (e, errors = e.submitter?.formNoValidate ? [] : run(program, read()).errors.filter(x => x.severity == 'error' && (!x.path || q(form, `[data-fl-path="/${x.path.split('/')[1]}"]`)))) => {
+      on('submit', (e, errors = e.submitter?.formNoValidate ? [] : run(P, read()).errors.filter(x => x.severity == 'error' && (!x.path || byPath('/' + x.path.split('/')[1])))) => {
         if (errors.length) return e.preventDefault(), showErrors(errors);
         // what is hidden is no answer: it is not sent
-        all(INPUTS, c => { if (!shown(c)) c.disabled = true });
+        all(U.inputs, c => { if (!shown(c)) c.disabled = true });
       });
-      on('click', (e, a = e.target.closest('a'), t = a && document.getElementById(a.hash.slice(1))) => {
-        if (t) e.preventDefault(), t.focus(), t.closest(fl('path')).scrollIntoView();
+      on('click', (e, a = e.target.closest('a'), t = a && doc.getElementById(a.hash.slice(1))) => {
+        if (t) e.preventDefault(), t.focus(), t.closest(U.path).scrollIntoView();
       }, sum);
       update();
       if (!sum.hidden) sum.focus();
     };
-    const start = () => each(document, 'form' + fl('form'), init);
-    document.readyState == 'loading' ? document.addEventListener('DOMContentLoaded', start) : start();
+    const start = () => each(doc, 'form[data-fl-form]', f => init(f));
+    doc.readyState == 'loading' ? doc.addEventListener('DOMContentLoaded', start) : start();
   }
 
   // Node (the tests) gets the API; a page gets no global name at all.
