@@ -12,8 +12,9 @@ embedded (DejaVu Sans Condensed: German and Sorbian letters).
   well) with the data embedded as `<form-id>.submission.json`;
 - `write_pdf(form, out, lang, …)`: one of these into `out/<form-id>.pdf`.
 
-WeasyPrint reads nothing but the files below `renderers/pdf/`: values are
-escaped text, never markup, and the URL fetcher refuses every other address.
+WeasyPrint reads nothing but the files below `renderers/pdf/` and the pictures
+of the comb boxes that `formlang.pdf_view` draws: values are escaped text, never
+markup, and the URL fetcher refuses every other address.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import atexit
 import datetime as dt
 import functools
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,7 @@ from formlang._data import data_path
 from formlang.html_model import Words
 from formlang.html_texts import texts
 from formlang.pdf_filled import filled_sections
-from formlang.pdf_view import BLANK_ROWS, FONT_FILES, blank_sections
+from formlang.pdf_view import BLANK_ROWS, FONT_FILES, blank_sections, comb_rules
 
 ARCHIVE_VARIANT = "pdf/a-3b"
 TAGGED_VARIANT = "pdf/ua-1"
@@ -101,14 +103,16 @@ def _fetcher() -> Any:
     allowed = (pdf_root().resolve().as_uri() + "/").lower()
 
     class LocalFetcher(URLFetcher):  # type: ignore[misc]
-        """Fetches the renderer's own files (fonts) and nothing else."""
+        """Fetches the renderer's own files (fonts), the comb boxes' pictures of the stylesheet
+        (`data:image/svg+xml,…`) and nothing else."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
-            if not url.lower().startswith(allowed) or ".." in url:
+            own = url.lower().startswith(allowed) and ".." not in url
+            if not (own or url.startswith("data:image/svg+xml,")):
                 raise ValueError(f"the PDF renderer fetches only its own files, not {url[:80]}")
             return super().fetch(url, headers)
 
-    return LocalFetcher(allowed_protocols=("file",))
+    return LocalFetcher(allowed_protocols=("file", "data"))
 
 
 @functools.cache
@@ -126,7 +130,7 @@ def _styles() -> tuple[Any, Any]:
         f'src: url("{(folder / name).resolve().as_uri()}"); }}\n'
         for name, weight in FONT_FILES
     )
-    text = faces + (pdf_root() / "print.css").read_text(encoding="utf-8")
+    text = faces + (pdf_root() / "print.css").read_text(encoding="utf-8") + comb_rules()
     sheet = CSS(string=text, font_config=fonts, url_fetcher=_fetcher(), base_url=str(pdf_root()))
     return fonts, sheet
 
@@ -166,7 +170,8 @@ def render_filled(
     facts = []
     if moment is not None:
         facts.append((t["submitted"], _show_moment(moment, language)))
-        view["created"] = moment.isoformat()
+        # the PDF's dates need a time zone: of a naive moment only the day is certain
+        view["created"] = moment.isoformat() if moment.tzinfo else moment.date().isoformat()
     if submission_id:
         facts.append((t["submission_id"], submission_id))
     view.update(sheets=filled_sections(form, dict(data), language), facts=facts)
@@ -210,11 +215,8 @@ def write_pdf(
 
 
 def _write(html: str, finisher: Any = None, **options: Any) -> bytes:
-    from weasyprint import HTML
-
     fonts, sheet = _styles()
-    document = HTML(string=html, url_fetcher=_fetcher(), base_url=str(pdf_root()))
-    pdf: bytes = document.write_pdf(
+    pdf: bytes = _document(html).write_pdf(
         stylesheets=[sheet], font_config=fonts, finisher=finisher, **options
     )
     return pdf
@@ -232,6 +234,79 @@ def _radio_widgets(document: Any, pdf: Any) -> None:
         if isinstance(item, dict) and item.get("Subtype") == "/Widget" and "Parent" in item:
             for key in ("T", "TU", "FT"):
                 item.pop(key, None)
+
+
+# ---- the document, without WeasyPrint's HTML parser ----------------------------------------------
+#
+# Two costs of WeasyPrint that our own markup does not need (about a quarter of a blank form's
+# render, see benchmarks/README.md): tinyhtml5 parsing the HTML string, and the user-agent
+# stylesheet's rules for the pseudo-elements of every element (`::marker`, `::footnote-call`,
+# …), which make WeasyPrint compute six extra styles per element. Avoiding them means relying on
+# two details of WeasyPrint that are not documented API: the attributes `HTML.__init__` sets and
+# its `_ua_stylesheets` hook. They are used here and nowhere else; tests/test_pdf_fastpath.py
+# checks that the PDFs are byte for byte those of `HTML(string=…)` and fails loudly when
+# WeasyPrint changes either detail (pyproject.toml pins the WeasyPrint versions checked).
+
+
+def _document(html: str) -> Any:
+    """WeasyPrint's document of `html`: parsed by expat when it is well-formed XML (the templates
+    write XHTML-style markup), otherwise by WeasyPrint itself (`HTML(string=…)`)."""
+    from xml.etree import ElementTree
+
+    from weasyprint import HTML
+
+    try:
+        root = ElementTree.fromstring(html)
+    except ElementTree.ParseError:
+        return HTML(string=html, url_fetcher=_fetcher(), base_url=str(pdf_root()))
+    # the base URL as WeasyPrint makes it from a folder's path
+    return _tree_document()(root, _fetcher(), pdf_root().absolute().as_uri() + "/")
+
+
+@functools.cache
+def _tree_document() -> Any:
+    """A WeasyPrint `HTML` made from a parsed tree, with the lighter user-agent stylesheet."""
+    import cssselect2  # type: ignore[import-untyped]
+    from weasyprint import HTML
+    from weasyprint.html import UA_FORM_STYLESHEET  # type: ignore[import-untyped]
+
+    user_agent = _user_agent_sheet()
+
+    class TreeHTML(HTML):  # type: ignore[misc]
+        def __init__(self, root: Any, url_fetcher: Any, base_url: str) -> None:
+            # what HTML.__init__ sets after parsing; the markup has no <base>
+            self.base_url = base_url
+            self.url_fetcher = url_fetcher
+            self.media_type = "print"
+            self.wrapper_element = cssselect2.ElementWrapper.from_html_root(
+                root, content_language=None
+            )
+            self.etree_element = self.wrapper_element.etree_element
+
+        def _ua_stylesheets(self, forms: bool = False) -> list[Any]:
+            return [user_agent, UA_FORM_STYLESHEET] if forms else [user_agent]
+
+    return TreeHTML
+
+
+def user_agent_text() -> str:
+    """WeasyPrint's user-agent stylesheet with the rules for every element's pseudo-elements
+    narrowed: `::marker` to list items, the footnote and note rules left out (the templates have
+    no footnotes)."""
+    from importlib.resources import files
+
+    import weasyprint.css  # type: ignore[import-untyped]
+
+    text = (files(weasyprint.css) / "html5_ua.css").read_text("utf-8")
+    text = re.sub(r"^::marker\b", "li::marker", text, flags=re.MULTILINE)
+    return re.sub(r"^::(?:footnote|note)-[\w-]+ *\{[^}]*\}\n", "", text, flags=re.MULTILINE)
+
+
+def _user_agent_sheet() -> Any:
+    from weasyprint import CSS
+    from weasyprint.css.counters import CounterStyle  # type: ignore[import-untyped]
+
+    return CSS(string=user_agent_text(), counter_style=CounterStyle())
 
 
 # ---- pieces -------------------------------------------------------------------------------------

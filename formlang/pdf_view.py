@@ -10,6 +10,9 @@ Reads the IR (never the syntax tree) and prepares what the print templates in
   for choices and yes/no. Repeats get `rows` blank rows (at least their
   minimum, at most their maximum). The same items carry the AcroForm names of
   the fillable form: the field's data path as a JSON pointer (`/hunde/0/name`).
+- `comb_rules()`: the print stylesheet's rules that draw each row of comb boxes
+  as one picture (an SVG made from its pattern in `COMBS`), so WeasyPrint lays
+  out one box per row instead of one per character cell.
 The filled form's view is in `formlang.pdf_filled`.
 """
 
@@ -19,6 +22,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from formlang import ir
 from formlang._data import data_path
@@ -27,18 +31,24 @@ from formlang.html_texts import texts
 from formlang.types import FieldKind
 
 FONT_FILES = (("DejaVuSansCondensed.ttf", 400), ("DejaVuSansCondensed-Bold.ttf", 700))
-BLANK_ROWS = 2
-LONG_CHOICE = 20  # more codes than this: written in by name instead of ticked  # blank rows of a repeat on paper, unless its minimum asks for more
+BLANK_ROWS = 2  # blank rows of a repeat on paper, unless its minimum asks for more
+LONG_CHOICE = 20  # more codes than this: written in by name instead of ticked
 
-# comb boxes: (groups of boxes, separator printed between the groups)
-COMBS: dict[FieldKind, tuple[tuple[int, ...], str]] = {
-    FieldKind.POSTAL_CODE: ((5,), ""),
-    FieldKind.IBAN: ((4, 4, 4, 4, 4, 2), " "),
-    FieldKind.BIC: ((4, 2, 2, 3), " "),
-    FieldKind.TAX_ID: ((2, 3, 3, 3), " "),
-    FieldKind.DATE: ((2, 2, 4), "."),
-    FieldKind.TIME: ((2, 2), ":"),
+# comb boxes on paper: "_" is a box to write one character in, any other character is printed
+# between the groups of boxes (a space leaves a gap, two spaces a wide one)
+COMBS: dict[FieldKind, str] = {
+    FieldKind.POSTAL_CODE: "_____",
+    FieldKind.IBAN: "____ ____ ____ ____ ____ __",
+    FieldKind.BIC: "____ __ __ ___",
+    FieldKind.TAX_ID: "__ ___ ___ ___",
+    FieldKind.DATE: "__.__.____",
+    FieldKind.TIME: "__:__",
+    FieldKind.DATETIME: "__.__.____  __:__",
 }
+CELL_MM = 5.5  # a box's width (the boxes are 6.5 mm high)
+MARK_MM = 3.0  # the width of what stands between two groups
+_BOX_HEIGHT_MM = 6.5
+_LINE_MM = 0.6 * 25.4 / 72  # the boxes' lines: 0.6 pt, like the write-in lines
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CHOICES = {FieldKind.CHOICE, FieldKind.MULTICHOICE, FieldKind.BOOLEAN}
 
@@ -53,10 +63,10 @@ class Item:
     hint: str | None = None
     note: str | None = None
     kind: str = ""  # the field kind's value
-    area: str = "line"  # line | lines | comb | datetime | choices | checks | consent | file
+    area: str = "line"  # line | lines | comb | choices | checks | consent | file
     optional: bool = False
-    combs: tuple[int, ...] = ()
-    separator: str = ""
+    marks: list[tuple[float, str]] = field(default_factory=list)  # comb: (gap in mm, mark)
+    comb_width: float = 0.0  # comb: the width in mm of the row of boxes
     lines: int = 1
     width: str = "full"  # full | short | medium
     suffix: str | None = None
@@ -157,13 +167,9 @@ class BlankBuilder:
         item.maxlength = limit
         if kind in COMBS:
             item.area = "comb"
-            item.combs, item.separator = COMBS[kind]
-            item.maxlength = (
-                sum(item.combs) + len(item.combs) - 1 if item.separator else sum(item.combs)
-            )
-            item.hint = _join(item.hint, self._pattern(kind))
-        elif kind is FieldKind.DATETIME:
-            item.area = "datetime"
+            item.marks = comb_marks(COMBS[kind])
+            item.comb_width = comb_width(COMBS[kind])
+            item.maxlength = len(" ".join(COMBS[kind].split()))  # as typed: "01.03.2021 10:15"
             item.hint = _join(item.hint, self._pattern(kind))
         elif kind is FieldKind.TEXTAREA:
             item.area = "lines"
@@ -253,6 +259,62 @@ _ATTACH = {
 
 def blank_sections(form: ir.Form, lang: str, rows: int = BLANK_ROWS) -> list[Section]:
     return BlankBuilder(form, lang, rows).sections()
+
+
+# ---- comb boxes --------------------------------------------------------------------------
+
+
+def comb_width(pattern: str) -> float:
+    """The width in mm of the row of comb boxes drawn for `pattern` (see `COMBS`)."""
+    return sum(CELL_MM if c == "_" else MARK_MM for c in pattern)
+
+
+def comb_marks(pattern: str) -> list[tuple[float, str]]:
+    """The printed marks of `pattern` ("." and ":"), each with its distance in mm from the
+    end of the mark before it (or from the start): the template places them over the boxes."""
+    marks: list[tuple[float, str]] = []
+    x = end = 0.0
+    for c in pattern:
+        if c not in "_ ":
+            marks.append((round(x - end, 2), c))
+            end = x + MARK_MM
+        x += CELL_MM if c == "_" else MARK_MM
+    return marks
+
+
+def comb_svg(pattern: str) -> str:
+    """The boxes of `pattern` as one SVG path: a frame per group and a line between boxes."""
+    half, height, steps = _LINE_MM / 2, _BOX_HEIGHT_MM, []
+    x = 0.0
+    for run in re.findall(r"_+|[^_]", pattern):
+        if run[0] != "_":
+            x += MARK_MM
+            continue
+        right = x + len(run) * CELL_MM
+        steps.append(f"M{_mm(x + half)} {_mm(half)}H{_mm(right - half)}")
+        steps.append(f"V{_mm(height - half)}H{_mm(x + half)}Z")
+        steps.extend(f"M{_mm(x + i * CELL_MM)} 0V{_mm(height)}" for i in range(1, len(run)))
+        x = right
+    width = _mm(comb_width(pattern))
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" '
+        f'width="{width}mm" height="{_mm(height)}mm" viewBox="0 0 {width} {_mm(height)}">'
+        f'<path fill="none" stroke="#000" stroke-width="{_mm(_LINE_MM)}" d="{"".join(steps)}"/>'
+        "</svg>"
+    )
+
+
+def comb_rules() -> str:
+    """Print stylesheet rules: `.comb-<kind>` is as wide as its boxes and draws them."""
+    return "".join(
+        f".comb-{kind.value} {{ width: {_mm(comb_width(pattern))}mm; "
+        f'background-image: url("data:image/svg+xml,{quote(comb_svg(pattern))}"); }}\n'
+        for kind, pattern in COMBS.items()
+    )
+
+
+def _mm(value: float) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
 # ---- helpers ---------------------------------------------------------------------------
