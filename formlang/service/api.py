@@ -34,7 +34,7 @@ from formlang.service.logs import log_event
 from formlang.service.openapi import document
 from formlang.service.portal import submission_pdf
 from formlang.service.security import bearer, token_matches
-from formlang.service.storage import IdempotencyConflict, NewSubmission, Submission, stamp
+from formlang.service.storage import IdempotencyConflict, Submission, stamp
 from formlang.service.web import entry_of
 
 _KEY = re.compile(r"[\x21-\x7e]{1,200}")
@@ -125,14 +125,13 @@ async def submit(request: Request) -> Response:
         )
     if refused or not result.ok:
         return JSONResponse({"ok": False, "errors": errors}, status_code=422)
-    new = NewSubmission(
-        form_id=entry.id,
-        form_version=entry.form.version,
-        form_hash=entry.form.fingerprint,
-        lang=lang,
-        data=result.data,
-        files=tuple((p, u.ref) for p, u in uploads if _still_there(result.data, p)),
-        uploads=tuple(u for p, u in uploads if _still_there(result.data, p)),
+    still_there = {p for p, _ in file_values(result.data)}  # a hidden part's file is dropped
+    kept = [(p, u) for p, u in uploads if p in still_there]
+    new = entry.new_submission(
+        lang,
+        result.data,
+        files=tuple((p, u.ref) for p, u in kept),
+        uploads=tuple(u for _, u in kept),
         idempotency_key=key,
         request_hash=fingerprint,
     )
@@ -219,10 +218,6 @@ def _put(data: dict[str, Any], pointer: str, value: Any) -> bool:
         return False
     here[steps[-1]] = value
     return True
-
-
-def _still_there(data: dict[str, Any], pointer: str) -> bool:
-    return any(p == pointer for p, _ in file_values(data))
 
 
 def _request_hash(data: Any, lang: str, files: list[tuple[str, dict[str, Any]]]) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from formlang import ir
 from formlang.api import FormError, form_files, load
 from formlang.form import Form
+from formlang.service.records import NewSubmission
 
 log = logging.getLogger("formlang.service")
 CSRF_SLOT = "\x00csrf\x00"  # stands for the CSRF token in a cached page
@@ -46,6 +47,17 @@ class Entry:
             if page.name == name and page.label is not None:
                 return page.label.get(lang)
         return self.form.title(lang)
+
+    def new_submission(self, lang: str, data: dict[str, Any], **rest: Any) -> NewSubmission:
+        """A submission of this form as it is now (its version and content hash)."""
+        return NewSubmission(
+            form_id=self.id,
+            form_version=self.form.version,
+            form_hash=self.form.fingerprint,
+            lang=lang,
+            data=data,
+            **rest,
+        )
 
     def cached(self, key: tuple[Any, ...], make: Any) -> Any:
         """`make()` once per key (pages, PDFs, schemas are the same every time)."""

@@ -30,7 +30,7 @@ from formlang.service.files import Refused, check_upload, field_for
 from formlang.service.library import CSRF_SLOT, Entry
 from formlang.service.logs import log_event
 from formlang.service.security import CSRF_COOKIE
-from formlang.service.storage import NewSubmission, token_hash
+from formlang.service.storage import token_hash
 from formlang.service.web import (
     authority,
     csrf_field,
@@ -301,12 +301,9 @@ async def _from_summary(
         errors = flow.errors_on(entry, page or None, result.errors)
         return _show(request, entry, draft, page, lang, errors)
     service = service_of(request)
-    new = NewSubmission(
-        form_id=entry.id,
-        form_version=entry.form.version,
-        form_hash=entry.form.fingerprint,
-        lang=lang,
-        data=result.data,
+    new = entry.new_submission(
+        lang,
+        result.data,
         files=flow.file_refs(result.data),
         # a second "send" of the same draft (a double click) stores nothing new
         idempotency_key="draft:" + token_hash(token),
