@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,8 +39,21 @@ def need(condition: bool, reason: str) -> None:
     if condition:
         return
     if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: browser tests must run; .ci/run installs it)")
+        pytest.fail(f"{reason} (CI is set: these tests must run; .ci/run installs it)")
     pytest.skip(reason)
+
+
+def launch_chromium() -> Iterator[Any]:
+    """Chromium through Playwright, for a module-scoped fixture to yield from: one Playwright
+    per test module, not per session, because the sync API runs an event loop in this thread
+    while it is open, and later modules (tests/service) run their own asyncio loops."""
+    need(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
 
 
 def vnu_available() -> None:

@@ -16,11 +16,10 @@ from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_env import AXE, CHROMIUM, CHROMIUM_ARGS, FORMS, need
+from browser_env import AXE, FORMS, launch_chromium, need
 
 from formlang.html_flow import respond
 from formlang.html_render import static_dir
@@ -132,18 +131,9 @@ def server(received: Received) -> Iterator[str]:
     httpd.shutdown()
 
 
-# One Playwright per test module, not per session: the sync API runs an event loop in this
-# thread while it is open, and later modules (tests/service) start their own browser and their
-# own asyncio loops.
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    need(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    yield from launch_chromium()
 
 
 @pytest.fixture()

@@ -17,21 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = ROOT / "library"
 TOKEN = "test-back-office-token-0123456789"
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-
-def need(condition: bool, reason: str) -> None:
-    """Skip locally when a tool is missing; in CI, fail instead."""
-    if condition:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set: these tests must run; .ci/run installs it)")
-    pytest.skip(reason)
+# one rule for the tools a test needs (skip locally, fail in CI), re-exported for tests/service
+from browser_env import need as need  # noqa: E402
 
 
 def free_port() -> int:

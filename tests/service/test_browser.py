@@ -17,27 +17,20 @@ from typing import Any
 
 import pytest
 from answers import PDF, answers
+from browser_env import launch_chromium
 from flow_client import without_refs
-from service_env import LIBRARY, Served, need
+from service_env import LIBRARY, Served
 
 from formlang.html_input import encode
 from formlang.service import flow
 from formlang.service.library import Library
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
 FORMS = sorted(Library.load(LIBRARY).forms)
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    need(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield instance
-        instance.close()
+    yield from launch_chromium()
 
 
 def _fill(page: Any, entry: Any, data: dict[str, Any], step: str, upload: Path) -> None:
